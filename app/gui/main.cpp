@@ -1,0 +1,89 @@
+// creditlens: the desktop GUI. Thin: parse the command line, build the main window, run.
+// `creditlens plot ...` renders training-curve figures offscreen (the Training Curves view).
+
+#include "app/gui/gui_command_line.h"
+#include "app/gui/self_test.h"
+#include "ui/main_window.h"
+
+#ifdef CREDITLENS_HAVE_CURVES
+#include "ui/curves/plot_command.h"
+#endif
+
+#include <QApplication>
+#include <QFile>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+/// Modes that need no screen: they run offscreen when there is no display at all.
+bool isHeadlessMode(int argc, char** argv) {
+    if (argc > 1 && std::strcmp(argv[1], "plot") == 0) {
+        return true;
+    }
+    for (int i = 1; i < argc; ++i) {
+        for (const char* flag : {"--version", "-v", "--help", "-h", "--self-test", "--screenshot"}) {
+            if (std::strcmp(argv[i], flag) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+int runPlot(QApplication& app) {
+#ifdef CREDITLENS_HAVE_CURVES
+    return cl::runPlotCommand(app.arguments().mid(2));
+#else
+    Q_UNUSED(app);
+    std::fprintf(stderr, "creditlens: this build has no Training Curves view, so no 'plot'.\n");
+    return 2;
+#endif
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (isHeadlessMode(argc, argv) && cl::needsOffscreenPlatform()) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    QApplication::setOrganizationName("CreditLens");
+    QApplication::setApplicationName("creditlens");
+    QApplication::setApplicationDisplayName("CreditLens");
+    QApplication::setApplicationVersion(CREDITLENS_VERSION);
+    QApplication::setDesktopFileName("io.github.creditlens.CreditLens");
+    QApplication app(argc, argv);
+
+    if (argc > 1 && std::strcmp(argv[1], "plot") == 0) {
+        return runPlot(app);
+    }
+    const cl::GuiOptions options = cl::parseGuiCommandLine(app.arguments());
+    if (options.selfTest) {
+        return cl::runSelfTest();
+    }
+
+    cl::MainWindow window;
+    window.show();
+    if (!options.sessionFile.isEmpty()) {
+        window.openSessionFile(options.sessionFile);
+    }
+    if (!options.policyDir.isEmpty()) {
+        QString prompt;
+        if (!options.promptFile.isEmpty()) {
+            QFile file(options.promptFile);
+            if (file.open(QIODevice::ReadOnly)) {
+                prompt = QString::fromUtf8(file.readAll());
+            }
+        }
+        window.openPair(options.policyDir, options.referenceDir, prompt, options.response);
+    }
+    if (!options.screenshotFile.isEmpty()) {
+        QTimer::singleShot(options.screenshotDelayMs, &window, [&window, &options] {
+            const bool saved = window.grab().save(options.screenshotFile, "PNG");
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
+    return app.exec();
+}
