@@ -1,0 +1,86 @@
+#pragma once
+// The decoder-only transformer behind every supported architecture (GPT-NeoX, Llama, GPT-2),
+// computing what HF transformers' eager implementation computes. Internal (LibTorch) header.
+// Weights are plain tensors (no torch::nn): inference runs under c10::InferenceMode, and a
+// trainer can set requires_grad on parameters() and reuse forward() with autograd.
+
+#include "core/common/progress.h"
+#include "core/engine/kv_cache.h"
+#include "core/engine/model_config.h"
+#include "core/engine/rotary.h"
+#include "core/engine/safetensors_file.h"
+
+#include <ATen/ATen.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cl {
+
+/// Weights of one transformer layer. Unused fields stay undefined for a given architecture.
+struct LayerWeights {
+    at::Tensor norm1W, norm1B, norm2W, norm2B;
+    at::Tensor qkvW, qkvB;        // fused: NeoX [3H, H] (per-head interleaved), GPT-2 [H, 3H]
+    at::Tensor qW, qB, kW, kB, vW, vB; // Llama-style separate projections [out, in]
+    at::Tensor oW, oB;            // NeoX/Llama [H, H] as [out, in]; GPT-2 Conv1D [in, out]
+    at::Tensor upW, upB;          // NeoX dense_h_to_4h / Llama up_proj / GPT-2 c_fc (Conv1D)
+    at::Tensor gateW, gateB;      // Llama gate_proj
+    at::Tensor downW, downB;      // NeoX dense_4h_to_h / Llama down_proj / GPT-2 c_proj
+};
+
+class CausalLm {
+public:
+    /// Loads weights from an opened checkpoint into `dtype` on `device`. Float32 weights on CPU
+    /// alias the memory mapping (no copy). progress counts tensor bytes; false cancels.
+    static std::unique_ptr<CausalLm> load(const ModelConfig& config,
+                                          std::shared_ptr<const Checkpoint> checkpoint,
+                                          at::ScalarType dtype, at::Device device,
+                                          const ProgressFn& progress);
+
+    const ModelConfig& config() const { return m_config; }
+    at::ScalarType dtype() const { return m_dtype; }
+    at::Device device() const { return m_device; }
+    int64_t parameterCount() const;
+    std::vector<at::Tensor> parameters() const;
+    /// Replaces every weight by a private, writable copy (for training).
+    void detachFromCheckpoint();
+
+    /// Runs `ids` [B, T] (int64) after the cache's `length()` positions and appends their keys
+    /// and values to `cache` (pass nullptr for a cache-free forward, e.g. training).
+    /// Returns the final-normed hidden states [B, T, H]. `cancel`, when set, is polled between
+    /// layers; a cancelled call throws Cancelled and leaves the cache at its old length.
+    at::Tensor forward(const at::Tensor& ids, KvCache* cache,
+                       const std::atomic<bool>* cancel = nullptr) const;
+
+    /// Output head: hidden [..., H] -> logits [..., V] in the compute dtype.
+    at::Tensor logits(const at::Tensor& hidden) const;
+    /// log_softmax of the logits in float32: [..., V].
+    at::Tensor logSoftmax(const at::Tensor& hidden) const;
+
+    KvCache makeCache() const;
+
+    struct Cancelled {};
+
+private:
+    CausalLm() = default;
+    at::Tensor attention(int layer, const LayerWeights& w, const at::Tensor& x, int64_t past,
+                         KvCache* cache) const;
+    at::Tensor mlp(const LayerWeights& w, const at::Tensor& x) const;
+    at::Tensor norm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) const;
+    at::Tensor activation(const at::Tensor& x) const;
+
+    ModelConfig m_config;
+    at::ScalarType m_dtype = at::kFloat;
+    at::Device m_device = at::kCPU;
+    std::shared_ptr<const Checkpoint> m_checkpoint; // keeps aliased weights mapped
+    at::Tensor m_embed;    // [V, H]
+    at::Tensor m_posEmbed; // GPT-2 [maxPos, H]
+    at::Tensor m_finalW, m_finalB;
+    at::Tensor m_head;     // [V, H]
+    std::vector<LayerWeights> m_layers;
+    std::unique_ptr<Rotary> m_rotary;
+};
+
+} // namespace cl

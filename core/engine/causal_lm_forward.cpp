@@ -1,0 +1,165 @@
+// CausalLm::forward and its pieces. Each formula follows HF transformers' eager code:
+// modeling_gpt_neox.py, modeling_llama.py, modeling_gpt2.py (REFERENCE.md §1–3).
+#include "core/engine/causal_lm.h"
+
+#include <cmath>
+#include <limits>
+
+namespace cl {
+
+namespace {
+
+at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+    return b.defined() ? at::linear(x, w, b) : at::linear(x, w);
+}
+
+/// GPT-2 Conv1D: y = x @ W + b with W stored [in, out] (pytorch_utils.py Conv1D).
+at::Tensor conv1d(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+    return at::matmul(x, w) + b;
+}
+
+} // namespace
+
+at::Tensor CausalLm::norm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) const {
+    if (m_config.arch == Architecture::Llama) {
+        // LlamaRMSNorm: statistics in fp32, cast back before the weight.
+        at::Tensor x32 = x.to(at::kFloat);
+        at::Tensor var = x32.pow(2).mean(-1, /*keepdim=*/true);
+        at::Tensor y = x32 * at::rsqrt(var + m_config.normEps);
+        return w * y.to(x.scalar_type());
+    }
+    return at::layer_norm(x, {x.size(-1)}, w, b, m_config.normEps);
+}
+
+at::Tensor CausalLm::activation(const at::Tensor& x) const {
+    const std::string& a = m_config.activation;
+    if (a == "gelu" || a == "gelu_python") {
+        return at::gelu(x); // exact erf form
+    }
+    if (a == "gelu_new" || a == "gelu_fast" || a == "gelu_pytorch_tanh") {
+        return at::gelu(x, "tanh"); // the same tanh formula (activations.py)
+    }
+    if (a == "silu" || a == "swish") {
+        return at::silu(x);
+    }
+    if (a == "relu") {
+        return at::relu(x);
+    }
+    if (a == "quick_gelu") {
+        return x * at::sigmoid(1.702 * x);
+    }
+    return at::tanh(x);
+}
+
+at::Tensor CausalLm::mlp(const LayerWeights& w, const at::Tensor& x) const {
+    switch (m_config.arch) {
+    case Architecture::Gpt2:
+        return conv1d(activation(conv1d(x, w.upW, w.upB)), w.downW, w.downB);
+    case Architecture::Llama:
+        return linear(activation(linear(x, w.gateW, w.gateB)) * linear(x, w.upW, w.upB), w.downW,
+                      w.downB);
+    case Architecture::GptNeoX:
+        break;
+    }
+    return linear(activation(linear(x, w.upW, w.upB)), w.downW, w.downB);
+}
+
+at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tensor& x,
+                               int64_t past, KvCache* cache) const {
+    const ModelConfig& c = m_config;
+    const int64_t B = x.size(0), T = x.size(1), D = c.headDim;
+    const int64_t nH = c.heads, nKV = c.kvHeads;
+    at::Tensor q, k, v; // [B, heads, T, D]
+    if (c.arch == Architecture::GptNeoX) {
+        // Fused QKV interleaved per head: view [B, T, nH, 3D] then chunk (REFERENCE.md §1.3).
+        at::Tensor qkv = linear(x, w.qkvW, w.qkvB).view({B, T, nH, 3 * D}).transpose(1, 2);
+        q = qkv.narrow(-1, 0, D);
+        k = qkv.narrow(-1, D, D);
+        v = qkv.narrow(-1, 2 * D, D);
+    } else if (c.arch == Architecture::Gpt2) {
+        // Contiguous q | k | v blocks (modeling_gpt2.py split(H, dim=2)).
+        at::Tensor qkv = conv1d(x, w.qkvW, w.qkvB);
+        const int64_t H = c.hidden;
+        q = qkv.narrow(-1, 0, H).view({B, T, nH, D}).transpose(1, 2);
+        k = qkv.narrow(-1, H, H).view({B, T, nH, D}).transpose(1, 2);
+        v = qkv.narrow(-1, 2 * H, H).view({B, T, nH, D}).transpose(1, 2);
+    } else {
+        q = linear(x, w.qW, w.qB).view({B, T, nH, D}).transpose(1, 2);
+        k = linear(x, w.kW, w.kB).view({B, T, nKV, D}).transpose(1, 2);
+        v = linear(x, w.vW, w.vB).view({B, T, nKV, D}).transpose(1, 2);
+    }
+    if (m_rotary) {
+        std::tie(q, k) = m_rotary->apply(q, k, past);
+    }
+    if (cache) {
+        std::tie(k, v) = cache->append(layer, k, v); // [B, nKV, past+T, D]
+    }
+    const int64_t S = k.size(2);
+    const int64_t rep = nH / nKV;
+    // Grouped-query attention without copying K/V: query heads of one kv head share a block.
+    // (repeat_kv's repeat_interleave: kv head j serves query heads [j*rep, (j+1)*rep).)
+    at::Tensor qg = q.reshape({B, nKV, rep * T, D});
+    double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    if (c.arch == Architecture::Gpt2) {
+        scale = c.gpt2ScaleAttn ? scale : 1.0;
+        if (c.gpt2ScaleByLayer) {
+            scale /= static_cast<double>(layer + 1);
+        }
+    }
+    at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)) * scale; // [B, nKV, rep*T, S]
+    scores = scores.view({B, nKV, rep, T, S});
+    if (T > 1) {
+        // Causal mask: query i (absolute past+i) sees keys j <= past+i.
+        at::Tensor mask = at::ones({T, S}, at::TensorOptions(at::kBool).device(x.device()))
+                              .triu(past + 1); // [T, S], true where masked
+        scores = scores.masked_fill(mask, -std::numeric_limits<float>::infinity());
+    }
+    at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
+    at::Tensor out = at::matmul(probs.view({B, nKV, rep * T, S}), v); // [B, nKV, rep*T, D]
+    out = out.view({B, nH, T, D}).transpose(1, 2).reshape({B, T, nH * D});
+    return c.arch == Architecture::Gpt2 ? conv1d(out, w.oW, w.oB) : linear(out, w.oW, w.oB);
+}
+
+at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
+                             const std::atomic<bool>* cancel) const {
+    const int64_t past = cache ? cache->length() : 0;
+    const int64_t T = ids.size(1);
+    if (past + T > m_config.maxPositions && m_config.arch == Architecture::Gpt2) {
+        throw std::runtime_error("sequence of " + std::to_string(past + T) +
+                                 " tokens exceeds GPT-2's " +
+                                 std::to_string(m_config.maxPositions) + " learned positions");
+    }
+    at::Tensor idsDev = ids.to(m_device);
+    at::Tensor x = at::embedding(m_embed, idsDev); // [B, T, H]
+    if (m_config.arch == Architecture::Gpt2) {
+        at::Tensor pos = at::arange(past, past + T, at::TensorOptions(at::kLong).device(m_device));
+        x = x + at::embedding(m_posEmbed, pos);
+    }
+    for (int l = 0; l < m_config.layers; ++l) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            throw Cancelled{};
+        }
+        const LayerWeights& w = m_layers[l];
+        at::Tensor a = attention(l, w, norm(x, w.norm1W, w.norm1B), past, cache);
+        if (m_config.parallelResidual) {
+            x = x + a + mlp(w, norm(x, w.norm2W, w.norm2B));
+        } else {
+            x = x + a;
+            x = x + mlp(w, norm(x, w.norm2W, w.norm2B));
+        }
+    }
+    if (cache) {
+        cache->commit(T);
+    }
+    return norm(x, m_finalW, m_finalB);
+}
+
+at::Tensor CausalLm::logits(const at::Tensor& hidden) const {
+    return at::linear(hidden, m_head);
+}
+
+at::Tensor CausalLm::logSoftmax(const at::Tensor& hidden) const {
+    return at::log_softmax(logits(hidden).to(at::kFloat), -1);
+}
+
+} // namespace cl

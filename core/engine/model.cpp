@@ -1,0 +1,171 @@
+#include "core/engine/model.h"
+
+#include "core/engine/causal_lm.h"
+#include "core/engine/model_config.h"
+#include "core/engine/safetensors_file.h"
+#include "core/engine/torch_device.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <filesystem>
+
+namespace cl {
+
+struct Model::Impl {
+    ModelInfo info;
+    std::unique_ptr<CausalLm> lm;
+};
+
+namespace {
+
+ModelInfo describe(const std::string& folder, const ModelConfig& c, const Checkpoint& ckpt,
+                   const LoadOptions& options) {
+    ModelInfo info;
+    info.folder = folder;
+    info.architecture = c.architectureName;
+    info.modelType = c.modelType;
+    info.vocabSize = c.vocabSize;
+    info.layers = c.layers;
+    info.hidden = c.hidden;
+    info.heads = c.heads;
+    info.kvHeads = c.kvHeads;
+    info.maxPositions = c.maxPositions;
+    info.storedDtype = ckpt.storedDtypes();
+    info.dtype = options.dtype;
+    info.device = options.device;
+    info.checkpointBytes = static_cast<int64_t>(ckpt.dataBytes());
+    info.bosId = c.bosId;
+    info.eosId = c.eosId;
+    return info;
+}
+
+Result<std::pair<ModelConfig, std::shared_ptr<Checkpoint>>> openFolder(const std::string& folder) {
+    namespace fs = std::filesystem;
+    auto config = ModelConfig::fromFile((fs::path(folder) / "config.json").string());
+    if (!config) {
+        return Error{config.error()};
+    }
+    auto ckpt = Checkpoint::open(folder);
+    if (!ckpt) {
+        return Error{ckpt.error()};
+    }
+    return std::make_pair(config.value(), std::make_shared<Checkpoint>(std::move(ckpt.value())));
+}
+
+} // namespace
+
+Model::Model(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Model::~Model() = default;
+
+const ModelInfo& Model::info() const {
+    return m_impl->info;
+}
+
+CausalLm& Model::lm() {
+    return *m_impl->lm;
+}
+
+Result<ModelInfo> Model::inspect(const std::string& folder, const LoadOptions& options) {
+    return catchAll([&]() -> Result<ModelInfo> {
+        auto opened = openFolder(folder);
+        if (!opened) {
+            return Error{opened.error()};
+        }
+        const auto& [config, ckpt] = opened.value();
+        ModelInfo info = describe(folder, config, *ckpt, options);
+        const int64_t elem = at::elementSize(parseDtype(options.dtype));
+        int64_t params = 0;
+        for (const std::string& name : ckpt->names()) {
+            const TensorEntry* e = ckpt->find(name);
+            if (e->dtype == "F32" || e->dtype == "F16" || e->dtype == "BF16") {
+                params += e->numel();
+            }
+        }
+        info.parameters = params;
+        // Weights in the compute dtype, plus a 2048-token KV cache and activations (~10%).
+        const int64_t kv = int64_t(2) * config.layers * config.kvHeads * config.headDim * 2048 * 4;
+        info.estimatedBytes = params * elem + kv + params * elem / 10;
+        return info;
+    });
+}
+
+Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const LoadOptions& options,
+                                           const ProgressFn& progress) {
+    try {
+        auto opened = openFolder(folder);
+        if (!opened) {
+            return Error{opened.error()};
+        }
+        auto& [config, ckpt] = opened.value();
+        const at::ScalarType dtype = parseDtype(options.dtype);
+        const at::Device device = parseDevice(options.device);
+        auto impl = std::make_unique<Impl>();
+        impl->info = describe(folder, config, *ckpt, options);
+        impl->lm = CausalLm::load(config, ckpt, dtype, device, progress);
+        impl->info.parameters = impl->lm->parameterCount();
+        auto inspected = inspect(folder, options);
+        impl->info.estimatedBytes = inspected ? inspected->estimatedBytes : 0;
+        return std::unique_ptr<Model>(new Model(std::move(impl)));
+    } catch (const CausalLm::Cancelled&) {
+        return Error{kCancelledMessage};
+    } catch (const std::exception& e) {
+        return Error{describeTorchError(e)};
+    }
+}
+
+Result<std::vector<float>> Model::logprobs(const std::vector<int32_t>& ids) const {
+    try {
+        if (ids.size() < 2) {
+            return std::vector<float>{};
+        }
+        for (int32_t id : ids) {
+            if (id < 0 || id >= m_impl->info.vocabSize) {
+                return Error{"token id " + std::to_string(id) + " is outside the vocabulary (0.." +
+                             std::to_string(m_impl->info.vocabSize - 1) + ")"};
+            }
+        }
+        c10::InferenceMode guard;
+        const CausalLm& lm = *m_impl->lm;
+        std::vector<int64_t> ids64(ids.begin(), ids.end());
+        at::Tensor input = at::tensor(ids64, at::kLong).view({1, -1}); // [1, n]
+        KvCache cache = lm.makeCache();
+        at::Tensor hidden = lm.forward(input, &cache);                     // [1, n, H]
+        const int64_t n = input.size(1);
+        at::Tensor lp = lm.logSoftmax(hidden.narrow(1, 0, n - 1))[0];      // [n-1, V]
+        at::Tensor next = input[0].narrow(0, 1, n - 1).to(lp.device());   // [n-1]
+        at::Tensor picked = lp.gather(1, next.unsqueeze(1)).squeeze(1).cpu().contiguous();
+        const float* p = picked.data_ptr<float>();
+        return std::vector<float>(p, p + picked.numel());
+    } catch (const std::exception& e) {
+        return Error{describeTorchError(e)};
+    }
+}
+
+Result<TopK> Model::topK(const std::vector<int32_t>& ids, int k) const {
+    try {
+        if (ids.empty() || k <= 0) {
+            return TopK{};
+        }
+        c10::InferenceMode guard;
+        const CausalLm& lm = *m_impl->lm;
+        std::vector<int64_t> ids64(ids.begin(), ids.end());
+        at::Tensor input = at::tensor(ids64, at::kLong).view({1, -1});
+        at::Tensor lp = lm.logSoftmax(lm.forward(input, nullptr))[0]; // [n, V]
+        k = std::min<int>(k, static_cast<int>(lp.size(1)));
+        auto [values, indices] = lp.topk(k, -1);
+        values = values.cpu().contiguous();
+        indices = indices.cpu().contiguous();
+        TopK out(lp.size(0));
+        for (int64_t i = 0; i < lp.size(0); ++i) {
+            for (int j = 0; j < k; ++j) {
+                out[i].emplace_back(static_cast<int32_t>(indices[i][j].item<int64_t>()),
+                                    values[i][j].item<float>());
+            }
+        }
+        return out;
+    } catch (const std::exception& e) {
+        return Error{describeTorchError(e)};
+    }
+}
+
+} // namespace cl

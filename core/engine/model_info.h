@@ -1,0 +1,37 @@
+#pragma once
+// Plain description of a model folder, shown in the GUI's model panel and by the CLI. Std types
+// only: this header is part of the torch-free facade.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace cl {
+
+struct ModelInfo {
+    std::string folder;          ///< the HF folder it came from
+    std::string architecture;    ///< e.g. "GPTNeoXForCausalLM"
+    std::string modelType;       ///< e.g. "gpt_neox"
+    int64_t parameters = 0;      ///< number of weights actually used by the model
+    int64_t vocabSize = 0;       ///< rows of the output head (may exceed the tokenizer's size)
+    int layers = 0;
+    int hidden = 0;
+    int heads = 0;
+    int kvHeads = 0;
+    int64_t maxPositions = 0;    ///< context length from config.json
+    std::string storedDtype;     ///< dtype(s) in the checkpoint, e.g. "F32" or "BF16"
+    std::string dtype;           ///< compute dtype: "f32", "bf16" or "f16"
+    std::string device;          ///< "cpu" or "cuda"
+    int64_t checkpointBytes = 0; ///< bytes of tensor data on disk
+    int64_t estimatedBytes = 0;  ///< estimated resident bytes once loaded in the compute dtype
+    std::optional<int32_t> bosId;
+    std::optional<int32_t> eosId;
+};
+
+/// Options for loading a model. Invalid strings are reported by Model::load.
+struct LoadOptions {
+    std::string device = "cpu"; ///< "cpu", "cuda" or "cuda:N"
+    std::string dtype = "f32";  ///< "f32", "bf16" or "f16"
+};
+
+} // namespace cl

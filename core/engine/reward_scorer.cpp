@@ -1,0 +1,290 @@
+#include "core/engine/reward_scorer.h"
+
+#include "core/engine/model.h"
+#include "core/engine/prompt_template.h"
+#include "core/engine/sequence.h"
+#include "core/text/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+namespace cl {
+
+namespace fs = std::filesystem;
+
+struct RewardScorer::Impl {
+    std::unique_ptr<Model> policy;
+    std::unique_ptr<Model> reference;
+    std::unique_ptr<Tokenizer> tokenizer; // may be null: ids-only scoring still works
+    std::string tokenizerError;
+    std::string chatTemplate;
+    std::unique_ptr<Sequence> policySeq;
+    std::unique_ptr<Sequence> referenceSeq;
+    std::atomic<bool> cancel{false};
+    double beta = 0.1;
+
+    Result<ResponseScore> run(const TemplatedSequence& seq, const std::string& response);
+};
+
+namespace {
+
+bool hasTokenizer(const std::string& dir) {
+    return fs::exists(fs::path(dir) / "tokenizer.json") ||
+           fs::exists(fs::path(dir) / "tokenizer.model");
+}
+
+std::string readChatTemplate(const std::string& dir) {
+    std::ifstream in(fs::path(dir) / "tokenizer_config.json");
+    if (!in) {
+        return {};
+    }
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_object() && j.contains("chat_template") && j["chat_template"].is_string()) {
+        return j["chat_template"].get<std::string>();
+    }
+    return {};
+}
+
+/// Brings `seq` to `ids`, reusing the longest valid prefix. Positions >= scoreFrom must carry
+/// log-probs; a cached position without one (scored before as prompt) is recomputed.
+Result<std::vector<double>> sync(Sequence& seq, const std::vector<int32_t>& ids, int64_t scoreFrom,
+                                 int64_t& reused) {
+    int64_t keep = commonPrefix(seq.ids(), ids);
+    // Never reuse the very last token: keeping n-1 still gives the next position its input.
+    const auto& lps = seq.logprobs();
+    for (int64_t i = std::max<int64_t>(scoreFrom, 1); i < keep; ++i) {
+        if (std::isnan(lps[i])) {
+            keep = i;
+            break;
+        }
+    }
+    reused = keep;
+    seq.truncate(keep);
+    auto r = seq.append(std::vector<int32_t>(ids.begin() + keep, ids.end()), scoreFrom);
+    if (!r) {
+        return Error{r.error()};
+    }
+    return seq.logprobs();
+}
+
+} // namespace
+
+RewardScorer::RewardScorer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+RewardScorer::~RewardScorer() = default;
+
+Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& policyDir,
+                                                         const std::string& referenceDir,
+                                                         const LoadOptions& options,
+                                                         const ProgressFn& progress) {
+    auto impl = std::make_unique<Impl>();
+    auto policyInfo = Model::inspect(policyDir, options);
+    if (!policyInfo) {
+        return Error{"policy: " + policyInfo.error()};
+    }
+    auto refInfo = Model::inspect(referenceDir, options);
+    if (!refInfo) {
+        return Error{"reference: " + refInfo.error()};
+    }
+    const int64_t total = policyInfo->checkpointBytes + refInfo->checkpointBytes;
+    auto scaled = [&](int64_t offset) -> ProgressFn {
+        return [&progress, offset, total](const Progress& p) {
+            return report(progress, "loading models", offset + p.done, total);
+        };
+    };
+    auto policy = Model::load(policyDir, options, scaled(0));
+    if (!policy) {
+        return Error{policy.error() == kCancelledMessage ? policy.error()
+                                                         : "policy: " + policy.error()};
+    }
+    auto reference = Model::load(referenceDir, options, scaled(policyInfo->checkpointBytes));
+    if (!reference) {
+        return Error{reference.error() == kCancelledMessage ? reference.error()
+                                                            : "reference: " + reference.error()};
+    }
+    impl->policy = std::move(policy.value());
+    impl->reference = std::move(reference.value());
+    if (impl->policy->info().vocabSize != impl->reference->info().vocabSize) {
+        return Error{"the policy (" + policyDir + ") has " +
+                     std::to_string(impl->policy->info().vocabSize) +
+                     " vocabulary entries but the reference (" + referenceDir + ") has " +
+                     std::to_string(impl->reference->info().vocabSize) +
+                     "; both must share one tokenizer"};
+    }
+    const std::string tokDir = hasTokenizer(policyDir) ? policyDir : referenceDir;
+    if (hasTokenizer(tokDir)) {
+        auto tok = Tokenizer::load(tokDir);
+        if (!tok) {
+            return Error{tok.error()};
+        }
+        impl->tokenizer = std::move(tok.value());
+        if (tokDir == policyDir && hasTokenizer(referenceDir)) {
+            auto other = Tokenizer::load(referenceDir);
+            if (!other) {
+                return Error{"reference: " + other.error()};
+            }
+            if (other.value()->fingerprint() != impl->tokenizer->fingerprint()) {
+                return Error{"the policy and reference tokenizers differ (vocabulary or special "
+                             "tokens): " + policyDir + " vs " + referenceDir +
+                             "; implicit rewards need one shared tokenizer"};
+            }
+        }
+        if (impl->tokenizer->vocabSize() > impl->policy->info().vocabSize) {
+            return Error{tokDir + ": the tokenizer has " +
+                         std::to_string(impl->tokenizer->vocabSize()) +
+                         " ids but the model only " +
+                         std::to_string(impl->policy->info().vocabSize)};
+        }
+        impl->chatTemplate = readChatTemplate(tokDir);
+    } else {
+        impl->tokenizerError = "no tokenizer.json or tokenizer.model in " + policyDir + " or " +
+                               referenceDir + "; only token ids can be scored";
+    }
+    impl->policySeq = std::make_unique<Sequence>(*impl->policy);
+    impl->referenceSeq = std::make_unique<Sequence>(*impl->reference);
+    impl->policySeq->setCancelFlag(&impl->cancel);
+    impl->referenceSeq->setCancelFlag(&impl->cancel);
+    return std::unique_ptr<RewardScorer>(new RewardScorer(std::move(impl)));
+}
+
+const ModelInfo& RewardScorer::policyInfo() const {
+    return m_impl->policy->info();
+}
+const ModelInfo& RewardScorer::referenceInfo() const {
+    return m_impl->reference->info();
+}
+double RewardScorer::beta() const {
+    return m_impl->beta;
+}
+void RewardScorer::setBeta(double beta) {
+    m_impl->beta = beta;
+}
+void RewardScorer::cancel() {
+    m_impl->cancel.store(true);
+}
+void RewardScorer::resetCache() {
+    m_impl->policySeq->truncate(0);
+    m_impl->referenceSeq->truncate(0);
+}
+const Tokenizer* RewardScorer::tokenizer() const {
+    return m_impl->tokenizer.get();
+}
+
+Result<ResponseScore> RewardScorer::Impl::run(const TemplatedSequence& seq,
+                                              const std::string& response) {
+    const auto t0 = std::chrono::steady_clock::now();
+    cancel.store(false);
+    if (seq.responseStart < 1) {
+        return Error{"the prompt is empty and the tokenizer adds no BOS: the first response token "
+                     "has nothing to be predicted from; give a prompt or use a template with BOS"};
+    }
+    int64_t reusedPolicy = 0, reusedRef = 0;
+    auto lpPolicy = sync(*policySeq, seq.ids, seq.responseStart, reusedPolicy);
+    if (!lpPolicy) {
+        return Error{lpPolicy.error()};
+    }
+    auto lpRef = sync(*referenceSeq, seq.ids, seq.responseStart, reusedRef);
+    if (!lpRef) {
+        return Error{lpRef.error()};
+    }
+    ResponseScore score;
+    score.promptTokens = seq.responseStart;
+    score.reusedTokens = std::min(reusedPolicy, reusedRef);
+    const int64_t n = static_cast<int64_t>(seq.ids.size());
+    for (int64_t p = seq.responseStart; p < n; ++p) {
+        TokenScore t;
+        t.id = seq.ids[p];
+        const size_t k = static_cast<size_t>(p - seq.responseStart);
+        if (k < seq.responseSpans.size()) {
+            t.start = seq.responseSpans[k].first;
+            t.end = seq.responseSpans[k].second;
+        }
+        t.isEos = seq.eosAppended && p == n - 1;
+        if (t.end > t.start && t.end <= static_cast<int64_t>(response.size())) {
+            t.text = response.substr(t.start, t.end - t.start);
+        } else if (tokenizer) {
+            t.text = tokenizer->decode({t.id});
+        }
+        t.logpPolicy = (*lpPolicy)[p];
+        t.logpRef = (*lpRef)[p];
+        score.tokens.push_back(std::move(t));
+    }
+    rescale(score, beta);
+    score.elapsedMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return score;
+}
+
+Result<ResponseScore> RewardScorer::score(const ScoreRequest& request) {
+    if (!m_impl->tokenizer) {
+        return Error{m_impl->tokenizerError};
+    }
+    auto seq = applyTemplate(*m_impl->tokenizer, request.templateName, request.prompt,
+                             request.response, request.scoreEos, m_impl->chatTemplate);
+    if (!seq) {
+        return Error{seq.error()};
+    }
+    return m_impl->run(seq.value(), request.response);
+}
+
+Result<ResponseScore> RewardScorer::scoreIds(const IdsRequest& request) {
+    TemplatedSequence seq;
+    seq.ids = request.promptIds;
+    seq.responseStart = static_cast<int64_t>(request.promptIds.size());
+    seq.ids.insert(seq.ids.end(), request.responseIds.begin(), request.responseIds.end());
+    return m_impl->run(seq, std::string());
+}
+
+Result<Alternatives> RewardScorer::alternatives(const ScoreRequest& request, int64_t position,
+                                                int k) {
+    auto scored = score(request);
+    if (!scored) {
+        return Error{scored.error()};
+    }
+    if (position < 0 || position >= static_cast<int64_t>(scored->tokens.size())) {
+        return Error{"token position " + std::to_string(position) + " is outside the response"};
+    }
+    const int64_t abs = scored->promptTokens + position; // absolute index of the token
+    auto pol = m_impl->policySeq->nextLogprobs(abs - 1);
+    auto ref = m_impl->referenceSeq->nextLogprobs(abs - 1);
+    if (!pol || !ref) {
+        return Error{!pol ? pol.error() : ref.error()};
+    }
+    // Padded vocab rows beyond the tokenizer are never real tokens.
+    const int64_t vocab = m_impl->tokenizer ? m_impl->tokenizer->vocabSize()
+                                            : static_cast<int64_t>(pol->size());
+    std::vector<int32_t> order(vocab);
+    std::iota(order.begin(), order.end(), 0);
+    auto make = [&](int32_t id) {
+        Alternative a;
+        a.id = id;
+        a.logpPolicy = (*pol)[id];
+        a.logpRef = (*ref)[id];
+        a.reward = m_impl->beta * (a.logpPolicy - a.logpRef);
+        a.text = m_impl->tokenizer ? m_impl->tokenizer->decode({id}) : std::to_string(id);
+        return a;
+    };
+    const int64_t kk = std::min<int64_t>(k, vocab);
+    Alternatives out;
+    out.position = position;
+    auto byReward = order;
+    std::partial_sort(byReward.begin(), byReward.begin() + kk, byReward.end(),
+                      [&](int32_t a, int32_t b) {
+                          return (*pol)[a] - (*ref)[a] > (*pol)[b] - (*ref)[b];
+                      });
+    std::partial_sort(order.begin(), order.begin() + kk, order.end(),
+                      [&](int32_t a, int32_t b) { return (*pol)[a] > (*pol)[b]; });
+    for (int64_t i = 0; i < kk; ++i) {
+        out.byReward.push_back(make(byReward[i]));
+        out.byPolicy.push_back(make(order[i]));
+    }
+    return out;
+}
+
+} // namespace cl

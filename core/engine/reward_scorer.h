@@ -1,0 +1,81 @@
+#pragma once
+// Facade for the policy/reference pair: loads both models and their shared tokenizer, scores
+// (prompt, response) pairs token by token, incrementally across edits. Std types only.
+
+#include "core/common/progress.h"
+#include "core/common/result.h"
+#include "core/engine/model_info.h"
+#include "core/engine/scoring_types.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cl {
+
+class Tokenizer;
+
+/// How (prompt, response) become one token sequence.
+///  - "raw":  prompt tokens then response tokens (BOS if the tokenizer adds one), optional EOS.
+///  - "tldr": the Reddit TL;DR layout of the DPO reference code (REFERENCE.md §5): prompt and
+///            response tokenised separately without special tokens, response ids + EOS.
+///  - "chat": the tokenizer_config.json chat template, when it is a simple one.
+struct ScoreRequest {
+    std::string prompt;
+    std::string response;
+    std::string templateName = "tldr";
+    bool scoreEos = true; ///< append EOS and score it as the terminal action
+};
+
+/// Ids given directly, no template.
+struct IdsRequest {
+    std::vector<int32_t> promptIds;
+    std::vector<int32_t> responseIds;
+};
+
+class RewardScorer {
+public:
+    ~RewardScorer();
+
+    /// Loads both models (progress counts bytes over both) and checks that they share a
+    /// tokenizer (vocabulary and special tokens); refuses a mismatch with a clear message.
+    /// The tokenizer is read from the policy folder (reference folder as fallback).
+    static Result<std::unique_ptr<RewardScorer>> load(const std::string& policyDir,
+                                                      const std::string& referenceDir,
+                                                      const LoadOptions& options = {},
+                                                      const ProgressFn& progress = {});
+
+    const ModelInfo& policyInfo() const;
+    const ModelInfo& referenceInfo() const;
+
+    double beta() const;
+    void setBeta(double beta); ///< later scores use it; call rescale() on old ones
+
+    /// Scores one response. Reuses both models' KV caches for the longest common token prefix
+    /// with the previous call, so an edit near the end runs only the changed suffix.
+    /// Not thread-safe: one caller thread at a time. cancel() (any thread) makes a running call
+    /// return Error{kCancelledMessage}; the caches stay valid.
+    Result<ResponseScore> score(const ScoreRequest& request);
+    Result<ResponseScore> scoreIds(const IdsRequest& request);
+
+    /// Top-K alternatives at response position `position` of the last scored request, ranked by
+    /// r(s,a) = beta (log pi_theta(a|s) - log pi_ref(a|s)) and by pi_theta(a|s).
+    Result<Alternatives> alternatives(const ScoreRequest& request, int64_t position, int k = 10);
+
+    /// Thread-safe: asks the running score() to stop at the next layer boundary.
+    void cancel();
+
+    /// Forgets the cached sequence (the next score() runs from scratch).
+    void resetCache();
+
+    /// The shared tokenizer, or nullptr when the folders hold none (ids-only scoring).
+    const Tokenizer* tokenizer() const;
+
+    struct Impl;
+
+private:
+    explicit RewardScorer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace cl

@@ -1,0 +1,158 @@
+#include "core/engine/sequence.h"
+
+#include "core/engine/causal_lm.h"
+#include "core/engine/model.h"
+#include "core/engine/torch_device.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <cmath>
+#include <limits>
+
+namespace cl {
+
+struct Sequence::Impl {
+    Model* model = nullptr;
+    KvCache cache;
+    std::vector<int32_t> ids;
+    std::vector<double> logprobs;
+    at::Tensor hidden; // [capacity, H] final-normed hidden states of positions [0, length)
+    const std::atomic<bool>* cancel = nullptr;
+
+    void storeHidden(const at::Tensor& h, int64_t at) { // h: [T, H]
+        const int64_t need = at + h.size(0);
+        if (!hidden.defined() || hidden.size(0) < need) {
+            const int64_t cap = std::max<int64_t>(need, hidden.defined() ? 2 * hidden.size(0) : 64);
+            at::Tensor grown = at::empty({cap, h.size(1)}, h.options());
+            if (hidden.defined() && at > 0) {
+                grown.narrow(0, 0, at).copy_(hidden.narrow(0, 0, at));
+            }
+            hidden = grown;
+        }
+        hidden.narrow(0, at, h.size(0)).copy_(h);
+    }
+};
+
+Sequence::Sequence(Model& model) : m_impl(std::make_unique<Impl>()) {
+    m_impl->model = &model;
+    m_impl->cache = model.lm().makeCache();
+}
+Sequence::Sequence(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Sequence::~Sequence() = default;
+Sequence::Sequence(Sequence&&) noexcept = default;
+Sequence& Sequence::operator=(Sequence&&) noexcept = default;
+
+void Sequence::setCancelFlag(const std::atomic<bool>* flag) {
+    m_impl->cancel = flag;
+}
+
+int64_t Sequence::length() const {
+    return static_cast<int64_t>(m_impl->ids.size());
+}
+
+const std::vector<int32_t>& Sequence::ids() const {
+    return m_impl->ids;
+}
+
+const std::vector<double>& Sequence::logprobs() const {
+    return m_impl->logprobs;
+}
+
+void Sequence::truncate(int64_t n) {
+    n = std::clamp<int64_t>(n, 0, length());
+    m_impl->cache.truncate(n);
+    m_impl->ids.resize(n);
+    m_impl->logprobs.resize(n);
+}
+
+Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, int64_t scoreFrom) {
+    Impl& s = *m_impl;
+    const CausalLm& lm = s.model->lm();
+    const int64_t past = length();
+    const int64_t t = static_cast<int64_t>(ids.size());
+    const int64_t vocab = lm.config().vocabSize;
+    for (int32_t id : ids) {
+        if (id < 0 || id >= vocab) {
+            return Error{"token id " + std::to_string(id) + " is outside the model's vocabulary (" +
+                         std::to_string(vocab) + " entries)"};
+        }
+    }
+    if (past + t > lm.config().maxPositions) {
+        return Error{"sequence of " + std::to_string(past + t) +
+                     " tokens exceeds the model's context of " +
+                     std::to_string(lm.config().maxPositions) + " tokens"};
+    }
+    std::vector<double> out(t, std::numeric_limits<double>::quiet_NaN());
+    if (t == 0) {
+        return out;
+    }
+    try {
+        c10::InferenceMode guard;
+        std::vector<int64_t> ids64(ids.begin(), ids.end());
+        at::Tensor input = at::tensor(ids64, at::kLong).view({1, t});  // [1, T]
+        at::Tensor h = lm.forward(input, &s.cache, s.cancel)[0];        // [T, H]
+        s.storeHidden(h, past);
+        // Token at absolute position p is predicted by the hidden state at p-1.
+        const int64_t first = std::max<int64_t>({past, scoreFrom, 1});
+        if (first < past + t) {
+            const int64_t n = past + t - first;
+            at::Tensor lp = lm.logSoftmax(s.hidden.narrow(0, first - 1, n)); // [n, V]
+            at::Tensor target = at::tensor(
+                std::vector<int64_t>(ids64.begin() + (first - past), ids64.end()), at::kLong);
+            at::Tensor picked =
+                lp.gather(1, target.to(lp.device()).unsqueeze(1)).squeeze(1).cpu().contiguous();
+            const float* p = picked.data_ptr<float>();
+            for (int64_t i = 0; i < n; ++i) {
+                out[first - past + i] = p[i];
+            }
+        }
+    } catch (const CausalLm::Cancelled&) {
+        s.cache.truncate(past);
+        return Error{kCancelledMessage};
+    } catch (const std::exception& e) {
+        s.cache.truncate(std::min<int64_t>(past, s.cache.length()));
+        return Error{describeTorchError(e)};
+    }
+    s.ids.insert(s.ids.end(), ids.begin(), ids.end());
+    s.logprobs.insert(s.logprobs.end(), out.begin(), out.end());
+    return out;
+}
+
+Result<std::vector<float>> Sequence::nextLogprobs(int64_t position) const {
+    if (position < 0 || position >= length()) {
+        return Error{"position " + std::to_string(position) + " is outside the sequence"};
+    }
+    try {
+        c10::InferenceMode guard;
+        at::Tensor lp = m_impl->model->lm().logSoftmax(m_impl->hidden[position]).cpu().contiguous();
+        const float* p = lp.data_ptr<float>();
+        return std::vector<float>(p, p + lp.numel());
+    } catch (const std::exception& e) {
+        return Error{describeTorchError(e)};
+    }
+}
+
+Sequence Sequence::fork() const {
+    auto impl = std::make_unique<Impl>();
+    impl->model = m_impl->model;
+    impl->cache = m_impl->cache.fork();
+    impl->ids = m_impl->ids;
+    impl->logprobs = m_impl->logprobs;
+    {
+        c10::InferenceMode guard;
+        impl->hidden = m_impl->hidden.defined() ? m_impl->hidden.clone() : at::Tensor();
+    }
+    impl->cancel = m_impl->cancel;
+    return Sequence(std::move(impl));
+}
+
+int64_t commonPrefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+    const size_t n = std::min(a.size(), b.size());
+    size_t i = 0;
+    while (i < n && a[i] == b[i]) {
+        ++i;
+    }
+    return static_cast<int64_t>(i);
+}
+
+} // namespace cl

@@ -1,0 +1,11 @@
+# Engine tests (checkpoint parsing, model parity with HF, KV cache, runtime).
+cl_add_test(tst_safetensors SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_safetensors.cpp
+            LIBS creditlens_checkpoint LABELS unit)
+cl_add_test(tst_model_config SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_model_config.cpp
+            LIBS creditlens_checkpoint LABELS unit)
+cl_add_test(tst_model_parity SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_model_parity.cpp
+            LIBS creditlens_core LABELS model)
+cl_add_test(tst_sequence SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_sequence.cpp
+            LIBS creditlens_core LABELS model)
+cl_add_test(tst_runtime SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_runtime.cpp
+            LIBS creditlens_core LABELS unit)
