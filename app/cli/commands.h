@@ -1,0 +1,23 @@
+#pragma once
+// Every creditlens-cli subcommand lives in its own cmd_<name>.cpp and registers itself here.
+// A command's callback throws CliError for user errors; main() prints it and exits 1.
+
+#include <stdexcept>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace cl::cli {
+
+struct CliError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void addDoctorCommand(CLI::App& app);
+void addLogprobsCommand(CLI::App& app);
+void addTokenizeCommands(CLI::App& app);
+void addLogsCommand(CLI::App& app);
+
+} // namespace cl::cli

@@ -1,0 +1,34 @@
+// creditlens-cli: every GUI action as a headless subcommand. Output is JSON/CSV on stdout;
+// errors are one sentence on stderr with exit code 1 (never a crash signal).
+
+#include "app/cli/commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"CreditLens: per-token implicit rewards of DPO language models",
+                 "creditlens-cli"};
+    app.set_version_flag("--version", std::string("creditlens-cli ") + CREDITLENS_VERSION);
+    app.require_subcommand(1);
+
+    cl::cli::addDoctorCommand(app);
+    cl::cli::addLogprobsCommand(app);
+    cl::cli::addTokenizeCommands(app);
+    cl::cli::addLogsCommand(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const cl::cli::CliError& e) {
+        std::cerr << "creditlens-cli: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "creditlens-cli: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
