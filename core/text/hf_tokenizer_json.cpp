@@ -1,0 +1,222 @@
+// Reading tokenizer.json (HF tokenizers' serialization, REFERENCE.md §6): model BPE with merges
+// as "a b" strings (tokenizers < 0.20) or ["a", "b"] pairs (>= 0.20), added_tokens, normalizer,
+// pre_tokenizer, post_processor and decoder.
+
+#include "core/text/hf_tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+namespace cl {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& message) {
+    throw std::invalid_argument(message);
+}
+
+bool flag(const json& j, const char* key, bool fallback = false) {
+    return j.contains(key) && j.at(key).is_boolean() ? j.at(key).get<bool>() : fallback;
+}
+
+std::vector<std::pair<std::string, std::string>> readMerges(const json& merges) {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(merges.size());
+    for (size_t i = 0; i < merges.size(); ++i) {
+        const json& m = merges[i];
+        const std::string where = "model.merges[" + std::to_string(i) + "]";
+        if (m.is_string()) {
+            const std::string s = m.get<std::string>();
+            if (s.rfind("#version", 0) == 0) {
+                continue;
+            }
+            const size_t space = s.find(' ');
+            if (space == std::string::npos || s.find(' ', space + 1) != std::string::npos) {
+                fail(where + " is \"" + s + "\"; expected two tokens separated by one space");
+            }
+            out.emplace_back(s.substr(0, space), s.substr(space + 1));
+        } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
+            out.emplace_back(m[0].get<std::string>(), m[1].get<std::string>());
+        } else {
+            fail(where + " is neither a \"a b\" string nor a [\"a\", \"b\"] pair");
+        }
+    }
+    return out;
+}
+
+std::vector<AddedToken> readAddedTokens(const json& j) {
+    std::vector<AddedToken> out;
+    if (!j.contains("added_tokens") || j.at("added_tokens").is_null()) {
+        return out;
+    }
+    const json& list = j.at("added_tokens");
+    if (!list.is_array()) {
+        fail("added_tokens must be a list");
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+        const json& t = list[i];
+        if (!t.is_object() || !t.contains("id") || !t.at("id").is_number_integer() ||
+            !t.contains("content") || !t.at("content").is_string()) {
+            fail("added_tokens[" + std::to_string(i) + "] needs an integer id and a content string");
+        }
+        AddedToken a;
+        a.id = t.at("id").get<int32_t>();
+        a.content = t.at("content").get<std::string>();
+        a.special = flag(t, "special");
+        a.singleWord = flag(t, "single_word");
+        a.lstrip = flag(t, "lstrip");
+        a.rstrip = flag(t, "rstrip");
+        a.normalized = flag(t, "normalized", !a.special);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+/// Special ids a post-processor adds before and after the sequence (single-sequence template).
+struct PostIds {
+    std::vector<int32_t> before, after;
+};
+
+void readPostProcessor(const json& p, PostIds& ids) {
+    if (p.is_null()) {
+        return;
+    }
+    const std::string type = p.value("type", std::string());
+    if (type == "ByteLevel") {
+        return; // offsets only
+    }
+    if (type == "Sequence") {
+        for (const json& child : p.value("processors", json::array())) {
+            readPostProcessor(child, ids);
+        }
+        return;
+    }
+    if (type == "BertProcessing" || type == "RobertaProcessing") {
+        // {"cls": ["<s>", 0], "sep": ["</s>", 2]}
+        ids.before = {p.at("cls").at(1).get<int32_t>()};
+        ids.after = {p.at("sep").at(1).get<int32_t>()};
+        return;
+    }
+    if (type != "TemplateProcessing") {
+        fail("post_processor has type '" + type +
+             "', which is not supported (supported: ByteLevel, TemplateProcessing, "
+             "BertProcessing, RobertaProcessing, Sequence)");
+    }
+    const json specials = p.value("special_tokens", json::object());
+    bool seenSequence = false;
+    ids.before.clear();
+    ids.after.clear();
+    for (const json& item : p.value("single", json::array())) {
+        if (item.contains("Sequence")) {
+            seenSequence = true;
+            continue;
+        }
+        if (!item.contains("SpecialToken")) {
+            continue;
+        }
+        const std::string name = item.at("SpecialToken").at("id").get<std::string>();
+        if (!specials.contains(name)) {
+            fail("post_processor.single names special token '" + name +
+                 "', which is not in post_processor.special_tokens");
+        }
+        for (const json& id : specials.at(name).at("ids")) {
+            (seenSequence ? ids.after : ids.before).push_back(id.get<int32_t>());
+        }
+    }
+}
+
+} // namespace
+
+std::unique_ptr<HfTokenizer> HfTokenizer::fromJson(const std::string& jsonText,
+                                                   const std::string& source) {
+    json j;
+    try {
+        j = json::parse(jsonText);
+    } catch (const json::parse_error& e) {
+        fail(source + " is not valid JSON: " + e.what());
+    }
+    auto tokenizer = std::unique_ptr<HfTokenizer>(new HfTokenizer());
+    tokenizer->m_source = source;
+    try {
+        if (!j.is_object()) {
+            fail("expected a JSON object at the top level");
+        }
+        if (!j.contains("model") || !j.at("model").is_object()) {
+            fail("field \"model\" is missing; expected an object");
+        }
+        const json& model = j.at("model");
+        const std::string type = model.value("type", std::string("BPE"));
+        if (type != "BPE") {
+            fail("model.type is '" + type + "', which is not supported (supported: BPE)");
+        }
+        if (!model.contains("vocab") || !model.at("vocab").is_object()) {
+            fail("field model.vocab is missing; expected an object mapping tokens to ids");
+        }
+        if (!model.contains("merges") || !model.at("merges").is_array()) {
+            fail("field model.merges is missing; expected a list of merges");
+        }
+        for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
+            if (model.contains(key) && model.at(key).is_string() &&
+                !model.at(key).get<std::string>().empty()) {
+                fail(std::string("model.") + key + " is set, which is not supported");
+            }
+        }
+        std::unordered_map<std::string, int32_t> vocab;
+        vocab.reserve(model.at("vocab").size());
+        for (const auto& [token, id] : model.at("vocab").items()) {
+            if (!id.is_number_integer()) {
+                fail("model.vocab gives token '" + token + "' a non-integer id");
+            }
+            vocab.emplace(token, id.get<int32_t>());
+        }
+        tokenizer->m_normalizer = HfNormalizer::fromJson(j.value("normalizer", json()));
+        tokenizer->m_preTokenizer = HfPreTokenizer::fromJson(j.value("pre_tokenizer", json()));
+        tokenizer->m_decoder = HfDecoder::fromJson(j.value("decoder", json()));
+
+        BpeOptions options;
+        options.byteLevel = tokenizer->m_preTokenizer.byteLevel();
+        options.byteFallback = flag(model, "byte_fallback");
+        options.fuseUnk = flag(model, "fuse_unk");
+        options.ignoreMerges = flag(model, "ignore_merges");
+        if (model.contains("unk_token") && model.at("unk_token").is_string()) {
+            options.unkToken = model.at("unk_token").get<std::string>();
+        }
+        tokenizer->m_model = std::make_unique<BpeModel>(
+            std::move(vocab), readMerges(model.at("merges")), options);
+        tokenizer->m_added = AddedVocabulary(readAddedTokens(j));
+
+        PostIds post;
+        readPostProcessor(j.value("post_processor", json()), post);
+
+        int32_t maxId = tokenizer->m_model->maxId();
+        for (const AddedToken& t : tokenizer->m_added.tokens()) {
+            maxId = std::max(maxId, t.id);
+        }
+        tokenizer->m_vocabSize = maxId + 1;
+        tokenizer->m_kind = options.byteLevel ? "bpe-bytelevel" : "bpe-llama";
+
+        SpecialTokens special;
+        if (options.unkToken) {
+            special.unk = tokenizer->pieceToId(*options.unkToken);
+        }
+        if (!post.before.empty()) {
+            special.bos = post.before.front();
+            special.addBos = true;
+        }
+        if (!post.after.empty()) {
+            special.eos = post.after.back();
+            special.addEos = true;
+        }
+        tokenizer->setSpecial(special);
+    } catch (const json::exception& e) {
+        fail(source + ": unexpected structure: " + e.what());
+    } catch (const std::invalid_argument& e) {
+        fail(source + ": " + e.what());
+    }
+    return tokenizer;
+}
+
+} // namespace cl

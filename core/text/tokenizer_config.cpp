@@ -1,0 +1,117 @@
+#include "core/text/tokenizer_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace cl {
+
+namespace {
+
+using nlohmann::json;
+
+std::optional<json> readJsonObject(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    json j;
+    try {
+        j = json::parse(buffer.str());
+    } catch (const json::parse_error& e) {
+        throw std::invalid_argument(path.string() + " is not valid JSON: " + e.what());
+    }
+    if (!j.is_object()) {
+        throw std::invalid_argument(path.string() + " is not a JSON object");
+    }
+    return j;
+}
+
+/// A token entry is a string or an AddedToken dict {"content": ...}.
+std::optional<std::string> tokenString(const json& j, const char* key) {
+    if (!j.contains(key)) {
+        return std::nullopt;
+    }
+    const json& v = j.at(key);
+    if (v.is_string()) {
+        return v.get<std::string>();
+    }
+    if (v.is_object() && v.contains("content") && v.at("content").is_string()) {
+        return v.at("content").get<std::string>();
+    }
+    return std::nullopt;
+}
+
+std::optional<bool> boolean(const json& j, const char* key) {
+    if (j.contains(key) && j.at(key).is_boolean()) {
+        return j.at(key).get<bool>();
+    }
+    return std::nullopt;
+}
+
+/// An id, or the first of a list of ids (eos_token_id may be a list).
+std::optional<int32_t> idField(const json& j, const char* key) {
+    if (!j.contains(key)) {
+        return std::nullopt;
+    }
+    const json& v = j.at(key);
+    if (v.is_number_integer()) {
+        return v.get<int32_t>();
+    }
+    if (v.is_array() && !v.empty() && v.at(0).is_number_integer()) {
+        return v.at(0).get<int32_t>();
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+TokenizerConfig readTokenizerConfig(const std::string& dir) {
+    TokenizerConfig c;
+    const std::filesystem::path base(dir.empty() ? "." : dir);
+    if (const auto tc = readJsonObject(base / "tokenizer_config.json")) {
+        c.bosToken = tokenString(*tc, "bos_token");
+        c.eosToken = tokenString(*tc, "eos_token");
+        c.padToken = tokenString(*tc, "pad_token");
+        c.unkToken = tokenString(*tc, "unk_token");
+        c.addBos = boolean(*tc, "add_bos_token");
+        c.addEos = boolean(*tc, "add_eos_token");
+        c.cleanUpSpaces = boolean(*tc, "clean_up_tokenization_spaces");
+    }
+    if (const auto mc = readJsonObject(base / "config.json")) {
+        c.bosId = idField(*mc, "bos_token_id");
+        c.eosId = idField(*mc, "eos_token_id");
+        c.padId = idField(*mc, "pad_token_id");
+    }
+    return c;
+}
+
+SpecialTokens resolveSpecialTokens(
+    const TokenizerConfig& config, const SpecialTokens& intrinsic,
+    const std::function<std::optional<int32_t>(const std::string&)>& lookup) {
+    auto pick = [&](const std::optional<std::string>& token, std::optional<int32_t> own,
+                    std::optional<int32_t> fallback) -> std::optional<int32_t> {
+        if (token) {
+            if (const auto id = lookup(*token)) {
+                return id;
+            }
+        }
+        return own ? own : fallback;
+    };
+    SpecialTokens s;
+    s.bos = pick(config.bosToken, intrinsic.bos, config.bosId);
+    s.eos = pick(config.eosToken, intrinsic.eos, config.eosId);
+    s.pad = pick(config.padToken, intrinsic.pad, config.padId);
+    s.unk = pick(config.unkToken, intrinsic.unk, std::nullopt);
+    s.addBos = config.addBos.value_or(intrinsic.addBos);
+    s.addEos = config.addEos.value_or(intrinsic.addEos);
+    return s;
+}
+
+} // namespace cl

@@ -1,0 +1,31 @@
+#pragma once
+// What tokenizer_config.json and config.json say about special tokens (transformers'
+// PreTrainedTokenizer attributes add_bos_token, add_eos_token, bos_token, ...).
+
+#include "core/text/tokenizer.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace cl {
+
+struct TokenizerConfig {
+    std::optional<std::string> bosToken, eosToken, padToken, unkToken; // tokenizer_config.json
+    std::optional<bool> addBos, addEos;
+    std::optional<bool> cleanUpSpaces;
+    std::optional<int32_t> bosId, eosId, padId; // config.json
+};
+
+/// Reads dir/tokenizer_config.json and dir/config.json when they exist. Throws
+/// std::invalid_argument naming the file when one is not valid JSON or not an object.
+TokenizerConfig readTokenizerConfig(const std::string& dir);
+
+/// The special tokens after applying the configs over the tokenizer's own: a token string from
+/// tokenizer_config.json wins when it is in the vocab, then the tokenizer's own id, then
+/// config.json's id; add_bos_token/add_eos_token override the tokenizer's default.
+SpecialTokens resolveSpecialTokens(
+    const TokenizerConfig& config, const SpecialTokens& intrinsic,
+    const std::function<std::optional<int32_t>(const std::string&)>& lookup);
+
+} // namespace cl
