@@ -172,6 +172,12 @@ void RewardScorer::resetCache() {
     m_impl->policySeq->truncate(0);
     m_impl->referenceSeq->truncate(0);
 }
+Model& RewardScorer::policyModel() {
+    return *m_impl->policy;
+}
+Model& RewardScorer::referenceModel() {
+    return *m_impl->reference;
+}
 const Tokenizer* RewardScorer::tokenizer() const {
     return m_impl->tokenizer.get();
 }

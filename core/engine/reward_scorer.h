@@ -13,6 +13,7 @@
 
 namespace cl {
 
+class Model;
 class Tokenizer;
 
 /// How (prompt, response) become one token sequence.
@@ -67,6 +68,10 @@ public:
 
     /// Forgets the cached sequence (the next score() runs from scratch).
     void resetCache();
+
+    /// The two models, for beam search and other per-model work on the same loaded weights.
+    Model& policyModel();
+    Model& referenceModel();
 
     /// The shared tokenizer, or nullptr when the folders hold none (ids-only scoring).
     const Tokenizer* tokenizer() const;

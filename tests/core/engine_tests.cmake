@@ -9,3 +9,7 @@ cl_add_test(tst_sequence SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_sequence.cpp
             LIBS creditlens_core LABELS model)
 cl_add_test(tst_runtime SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_runtime.cpp
             LIBS creditlens_core LABELS unit)
+cl_add_test(tst_reward_scorer SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_reward_scorer.cpp
+            LIBS creditlens_core LABELS model)
+cl_add_test(tst_beam_search SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_beam_search.cpp
+            LIBS creditlens_core LABELS model)

@@ -1,0 +1,221 @@
+// `creditlens-cli beam ...` and `creditlens-cli sweep ...` (issue #7 contracts).
+#include "app/cli/cli_util.h"
+#include "app/cli/commands.h"
+#include "app/cli/json_output.h"
+#include "core/engine/beam_scoring.h"
+#include "core/engine/model.h"
+#include "core/engine/prompt_template.h"
+#include "core/text/tokenizer.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace cl::cli {
+
+namespace {
+
+struct BeamArgs {
+    std::string policy, reference, prompt, promptIds, templateName = "raw", earlyStopping = "false";
+    std::string input, output, widths = "1,2,3,5,8,12,16,20", stop;
+    double beta = 0.1, lengthPenalty = 1.0;
+    int width = 4, maxNew = 64, minNew = 0, numReturn = 1, noRepeat = 0, eosId = -1, threads = 0;
+    std::string device = "cpu", dtype = "f32";
+};
+
+/// Models and tokenizer for a beam run. The reference is optional for `beam`.
+struct Loaded {
+    std::unique_ptr<Model> policy, reference;
+    std::unique_ptr<Tokenizer> tokenizer;
+};
+
+Loaded loadModels(const BeamArgs& a, bool needReference) {
+    Loaded l;
+    const LoadOptions opts{a.device, a.dtype};
+    auto p = Model::load(a.policy, opts);
+    if (!p) {
+        throw CliError("policy: " + p.error());
+    }
+    l.policy = std::move(p.value());
+    if (!a.reference.empty()) {
+        auto r = Model::load(a.reference, opts);
+        if (!r) {
+            throw CliError("reference: " + r.error());
+        }
+        l.reference = std::move(r.value());
+    } else if (needReference) {
+        throw CliError("--reference is required");
+    }
+    namespace fs = std::filesystem;
+    if (fs::exists(fs::path(a.policy) / "tokenizer.json") ||
+        fs::exists(fs::path(a.policy) / "tokenizer.model")) {
+        auto t = Tokenizer::load(a.policy);
+        if (!t) {
+            throw CliError(t.error());
+        }
+        l.tokenizer = std::move(t.value());
+    }
+    return l;
+}
+
+std::vector<int32_t> promptIds(const BeamArgs& a, const std::string& prompt, const Loaded& l) {
+    if (!a.promptIds.empty()) {
+        std::vector<int32_t> ids;
+        for (int64_t id : parseIdList(a.promptIds, "--prompt-ids")) {
+            ids.push_back(static_cast<int32_t>(id));
+        }
+        return ids;
+    }
+    if (!l.tokenizer) {
+        throw CliError(a.policy + " has no tokenizer; give --prompt-ids");
+    }
+    auto seq = applyTemplate(*l.tokenizer, a.templateName, prompt, "", false);
+    if (!seq) {
+        throw CliError(seq.error());
+    }
+    return std::vector<int32_t>(seq->ids.begin(), seq->ids.begin() + seq->responseStart);
+}
+
+BeamOptions options(const BeamArgs& a) {
+    BeamOptions o;
+    o.width = a.width;
+    o.maxNewTokens = a.maxNew;
+    o.minNewTokens = a.minNew;
+    o.lengthPenalty = a.lengthPenalty;
+    auto es = parseEarlyStopping(a.earlyStopping);
+    if (!es) {
+        throw CliError("--early-stopping must be true, false or never");
+    }
+    o.earlyStopping = *es;
+    o.numReturn = a.numReturn;
+    o.noRepeatNgram = a.noRepeat;
+    if (a.eosId >= 0) {
+        o.eosId = a.eosId;
+    }
+    o.stopString = a.stop;
+    return o;
+}
+
+void runBeam(const BeamArgs& a) {
+    applyThreads(a.threads);
+    if (a.prompt.empty() == a.promptIds.empty()) {
+        throw CliError("give exactly one of --prompt and --prompt-ids");
+    }
+    Loaded l = loadModels(a, false);
+    auto beams = searchAndScore(*l.policy, l.reference.get(), l.tokenizer.get(),
+                                promptIds(a, a.prompt, l), options(a), a.beta);
+    if (!beams) {
+        throw CliError(beams.error());
+    }
+    nlohmann::json out = {{"beams", nlohmann::json::array()}};
+    for (const ScoredBeam& b : beams.value()) {
+        out["beams"].push_back(toJson(b));
+    }
+    std::cout << out.dump() << "\n";
+}
+
+void runSweep(const BeamArgs& a) {
+    applyThreads(a.threads);
+    Loaded l = loadModels(a, true);
+    std::vector<std::vector<int32_t>> prompts;
+    std::istringstream lines(readFile(a.input));
+    int lineNo = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++lineNo;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) {
+            continue;
+        }
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        BeamArgs one = a;
+        if (j.is_object() && j.contains("prompt_ids")) {
+            std::string ids;
+            for (const auto& v : j["prompt_ids"]) {
+                ids += (ids.empty() ? "" : ",") + std::to_string(v.get<int64_t>());
+            }
+            one.promptIds = ids;
+        } else if (j.is_object() && j.contains("prompt") && j["prompt"].is_string()) {
+            one.prompt = j["prompt"].get<std::string>();
+        } else if (j.is_string()) {
+            one.prompt = j.get<std::string>();
+        } else {
+            throw CliError(a.input + ":" + std::to_string(lineNo) +
+                           ": expected {\"prompt\": S}, {\"prompt_ids\": [..]} or a JSON string");
+        }
+        prompts.push_back(promptIds(one, one.prompt, l));
+    }
+    auto rows = widthSweep(*l.policy, *l.reference, l.tokenizer.get(), prompts,
+                           parseIntList(a.widths, "--widths"), options(a), a.beta,
+                           [](const Progress& p) {
+                               std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total
+                                         << std::flush;
+                               return true;
+                           });
+    std::cerr << "\n";
+    if (!rows) {
+        throw CliError(rows.error());
+    }
+    const bool json = a.output.size() > 5 && a.output.substr(a.output.size() - 5) == ".json";
+    std::ostringstream out;
+    if (json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const SweepRow& r : rows.value()) {
+            j.push_back({{"width", r.width},
+                         {"prompts", r.prompts},
+                         {"mean_length", r.meanLength},
+                         {"mean_sum_logprob", r.meanSumLogprob},
+                         {"mean_reward_sum", r.meanRewardSum},
+                         {"mean_reward_per_token", r.meanRewardPerToken}});
+        }
+        out << j.dump(2) << "\n";
+    } else {
+        out << "width,prompts,mean_length,mean_sum_logprob,mean_reward_sum,mean_reward_per_token\n";
+        for (const SweepRow& r : rows.value()) {
+            out << r.width << "," << r.prompts << "," << r.meanLength << "," << r.meanSumLogprob
+                << "," << r.meanRewardSum << "," << r.meanRewardPerToken << "\n";
+        }
+    }
+    writeOutput(a.output, out.str());
+}
+
+void commonOptions(CLI::App* cmd, BeamArgs& a) {
+    cmd->add_option("--policy", a.policy, "DPO policy model folder")->required();
+    cmd->add_option("--reference", a.reference, "reference model folder");
+    cmd->add_option("--beta", a.beta, "DPO beta (default 0.1)");
+    cmd->add_option("--template", a.templateName, "raw, tldr or chat (default raw)");
+    cmd->add_option("--max-new-tokens", a.maxNew, "new tokens at most")->required();
+    cmd->add_option("--min-new-tokens", a.minNew, "EOS forbidden before this many");
+    cmd->add_option("--length-penalty", a.lengthPenalty, "default 1.0");
+    cmd->add_option("--early-stopping", a.earlyStopping, "true, false (default) or never");
+    cmd->add_option("--no-repeat-ngram", a.noRepeat, "ban repeated n-grams of this size");
+    cmd->add_option("--eos-id", a.eosId, "override the model's EOS id");
+    cmd->add_option("--stop", a.stop, "stop string, e.g. a newline");
+    cmd->add_option("--device", a.device, "cpu or cuda");
+    cmd->add_option("--dtype", a.dtype, "f32, bf16 or f16");
+    cmd->add_option("--threads", a.threads, "LibTorch threads (default: all cores)");
+}
+
+} // namespace
+
+void addBeamCommands(CLI::App& app) {
+    auto a = std::make_shared<BeamArgs>();
+    auto* beam = app.add_subcommand("beam", "Beam search on the policy, beams scored by reward");
+    commonOptions(beam, *a);
+    beam->add_option("--prompt", a->prompt, "prompt text");
+    beam->add_option("--prompt-ids", a->promptIds, "prompt token ids, comma-separated");
+    beam->add_option("--width", a->width, "beam width 1..32")->required();
+    beam->add_option("--num-return", a->numReturn, "beams to return (<= width)");
+    beam->callback([a] { runBeam(*a); });
+
+    auto s = std::make_shared<BeamArgs>();
+    auto* sweep = app.add_subcommand("sweep", "Length and reward of the best beam vs. width");
+    commonOptions(sweep, *s);
+    sweep->add_option("--widths", s->widths, "comma-separated widths (default 1,2,3,5,8,12,16,20)");
+    sweep->add_option("--input", s->input, "JSONL of prompts")->required();
+    sweep->add_option("--output", s->output, "F.csv or F.json (default: CSV on stdout)");
+    sweep->callback([s] { runSweep(*s); });
+}
+
+} // namespace cl::cli

@@ -1,0 +1,89 @@
+// `creditlens-cli score --policy DIR --reference DIR [--beta B] [--template raw|tldr|chat]
+// [--no-eos] [--device D] [--dtype T] --input F.jsonl [--output F.jsonl]` (issue #5 contract).
+#include "app/cli/cli_util.h"
+#include "app/cli/commands.h"
+#include "app/cli/json_output.h"
+#include "core/engine/batch_scoring.h"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+
+namespace cl::cli {
+
+namespace {
+
+struct ScoreArgs {
+    std::string policy, reference, input, output;
+    double beta = 0.1;
+    std::string templateName = "raw";
+    bool noEos = false;
+    std::string device = "cpu", dtype = "f32";
+    int threads = 0;
+};
+
+void run(const ScoreArgs& a) {
+    applyThreads(a.threads);
+    auto scorer = RewardScorer::load(a.policy, a.reference, LoadOptions{a.device, a.dtype});
+    if (!scorer) {
+        throw CliError(scorer.error());
+    }
+    scorer.value()->setBeta(a.beta);
+    std::ofstream file;
+    if (!a.output.empty() && a.output != "-") {
+        file.open(a.output, std::ios::binary);
+        if (!file) {
+            throw CliError("cannot write " + a.output);
+        }
+    }
+    std::ostream& out = file.is_open() ? file : std::cout;
+    ScoreRequest defaults;
+    defaults.templateName = a.templateName;
+    defaults.scoreEos = !a.noEos;
+    auto summary = scoreJsonl(*scorer.value(), a.input, defaults, [&](const BatchLine& line) {
+        nlohmann::json j;
+        if (line.response) {
+            j = toJson(*line.response);
+        } else {
+            j = {{"chosen", toJson(*line.chosen)},
+                 {"rejected", toJson(*line.rejected)},
+                 {"margin", line.margin},
+                 {"p_chosen", line.pChosen}};
+        }
+        out << j.dump() << "\n";
+    });
+    if (!summary) {
+        throw CliError(summary.error());
+    }
+    for (const ParseWarning& w : summary->warnings) {
+        std::cerr << "warning: " << w.message << "\n";
+    }
+    std::cerr << "scored " << summary->lines << " lines, " << summary->pairs
+              << " pairs, accuracy " << summary->accuracy << ", mean margin "
+              << summary->meanMargin << ", skipped " << summary->warnings.size() << "\n";
+    if (summary->lines == 0 && !summary->warnings.empty()) {
+        throw CliError("no line of " + a.input + " could be scored");
+    }
+}
+
+} // namespace
+
+void addScoreCommand(CLI::App& app) {
+    auto a = std::make_shared<ScoreArgs>();
+    auto* cmd = app.add_subcommand("score", "Per-token implicit rewards for a JSONL file");
+    cmd->add_option("--policy", a->policy, "DPO policy model folder")->required();
+    cmd->add_option("--reference", a->reference, "reference model folder")->required();
+    cmd->add_option("--beta", a->beta, "DPO beta (default 0.1)");
+    cmd->add_option("--template", a->templateName, "raw, tldr or chat (default raw)")
+        ->check(CLI::IsMember({"raw", "tldr", "chat"}));
+    cmd->add_flag("--no-eos", a->noEos, "do not append and score EOS");
+    cmd->add_option("--device", a->device, "cpu or cuda");
+    cmd->add_option("--dtype", a->dtype, "f32, bf16 or f16");
+    cmd->add_option("--input", a->input, "JSONL input")->required();
+    cmd->add_option("--output", a->output, "JSONL output (default stdout)");
+    cmd->add_option("--threads", a->threads, "LibTorch threads (default: all cores)");
+    cmd->callback([a] { run(*a); });
+}
+
+} // namespace cl::cli

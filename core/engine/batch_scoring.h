@@ -1,0 +1,53 @@
+#pragma once
+// Scores a JSONL file of preference pairs or single responses with a RewardScorer (issue #5):
+// per line the rewards, per file accuracy, mean margin and a histogram of r_t.
+
+#include "core/common/progress.h"
+#include "core/common/result.h"
+#include "core/common/warning.h"
+#include "core/engine/reward_scorer.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cl {
+
+/// One scored input line. Lines are {"prompt","response"}, {"prompt_ids","response_ids"} (ids
+/// used as given) or {"prompt","chosen","rejected"} (the HF datasets convention).
+struct BatchLine {
+    int64_t line = 0;                      ///< 1-based line number in the file
+    std::optional<ResponseScore> response; ///< single-response lines
+    std::optional<ResponseScore> chosen;   ///< pair lines
+    std::optional<ResponseScore> rejected;
+    double margin = 0.0;                   ///< sum r(chosen) - sum r(rejected)
+    double pChosen = 0.5;                  ///< sigma(margin)
+};
+
+struct Histogram {
+    double lo = 0.0, hi = 0.0;      ///< range of the bins
+    std::vector<int64_t> counts;    ///< equal-width bins over [lo, hi]
+};
+
+struct BatchSummary {
+    int64_t lines = 0;   ///< lines scored
+    int64_t pairs = 0;
+    int64_t correct = 0; ///< pairs whose chosen response has the larger sum r
+    double accuracy = 0.0;
+    double meanMargin = 0.0;
+    Histogram rewardHistogram; ///< of every scored token's r_t
+    std::vector<ParseWarning> warnings; ///< bad lines, skipped with their line numbers
+};
+
+/// Scores every line; onLine receives each result as it is ready. progress counts lines
+/// (total = line count); cancel returns Error{kCancelledMessage}.
+Result<BatchSummary> scoreJsonl(RewardScorer& scorer, const std::string& path,
+                                const ScoreRequest& defaults,
+                                const std::function<void(const BatchLine&)>& onLine,
+                                const ProgressFn& progress = {});
+
+/// Equal-width histogram with `bins` bins over the data's range.
+Histogram makeHistogram(const std::vector<double>& values, int bins = 40);
+
+} // namespace cl

@@ -1,0 +1,50 @@
+#pragma once
+// Beam search on the DPO policy with every returned beam scored by the reference too, and the
+// width sweep of the paper's Figure 2 (length and implicit reward against beam width).
+
+#include "core/engine/beam_search.h"
+#include "core/engine/scoring_types.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cl {
+
+struct ScoredBeam {
+    Beam beam;
+    std::string text;                    ///< decoded generated ids ("" without a tokenizer)
+    std::optional<ResponseScore> reward; ///< per-token rewards when a reference is given
+};
+
+/// Runs beamSearch on `policy` and scores each returned beam under `reference` (optional):
+/// r_t = beta (log pi_theta - log pi_ref) with log pi_theta from the search itself.
+Result<std::vector<ScoredBeam>> searchAndScore(Model& policy, Model* reference,
+                                               const Tokenizer* tokenizer,
+                                               const std::vector<int32_t>& promptIds,
+                                               const BeamOptions& options, double beta,
+                                               const ProgressFn& progress = {},
+                                               const std::atomic<bool>* cancel = nullptr);
+
+struct SweepRow {
+    int width = 0;
+    int prompts = 0;
+    double meanLength = 0;         ///< generated tokens of the best beam
+    double meanSumLogprob = 0;     ///< sum log pi_theta of the best beam
+    double meanRewardSum = 0;      ///< sum r_t of the best beam
+    double meanRewardPerToken = 0; ///< sum r_t / length, averaged over prompts
+};
+
+/// For each width, the best beam of every prompt, averaged. progress counts (width, prompt)
+/// runs; cancel stops between steps.
+Result<std::vector<SweepRow>> widthSweep(Model& policy, Model& reference,
+                                         const Tokenizer* tokenizer,
+                                         const std::vector<std::vector<int32_t>>& prompts,
+                                         const std::vector<int>& widths, BeamOptions options,
+                                         double beta, const ProgressFn& progress = {},
+                                         const std::atomic<bool>* cancel = nullptr);
+
+/// Default widths of the sweep: 1,2,3,5,8,12,16,20.
+std::vector<int> defaultSweepWidths();
+
+} // namespace cl

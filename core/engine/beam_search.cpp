@@ -1,0 +1,281 @@
+// Port of transformers 4.40 generation/beam_search.py (BeamSearchScorer, BeamHypotheses) and
+// GenerationMixin._beam_search / _greedy_search, with beams as rows of one batched KV cache.
+#include "core/engine/beam_search.h"
+
+#include "core/engine/causal_lm.h"
+#include "core/engine/model.h"
+#include "core/engine/torch_device.h"
+#include "core/text/tokenizer.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace cl {
+
+namespace {
+
+struct Hypothesis {
+    double score;
+    std::vector<int32_t> ids; // generated ids
+    std::vector<double> logprobs;
+    bool finished;
+};
+
+/// BeamHypotheses: keeps the `width` best finished hypotheses.
+class FinishedPool {
+public:
+    FinishedPool(int width, double lengthPenalty, EarlyStopping mode, int maxNew)
+        : m_width(width), m_lp(lengthPenalty), m_mode(mode), m_maxNew(maxNew) {}
+
+    void add(Hypothesis h, double sumLogprob, int generatedLen) {
+        h.score = sumLogprob / std::pow(static_cast<double>(generatedLen), m_lp);
+        if (static_cast<int>(m_beams.size()) < m_width || h.score > m_worst) {
+            m_beams.push_back(std::move(h));
+            if (static_cast<int>(m_beams.size()) > m_width) {
+                auto worst = std::min_element(m_beams.begin(), m_beams.end(),
+                                              [](auto& a, auto& b) { return a.score < b.score; });
+                m_beams.erase(worst);
+                m_worst = std::min_element(m_beams.begin(), m_beams.end(), [](auto& a, auto& b) {
+                              return a.score < b.score;
+                          })->score;
+            } else {
+                m_worst = std::min(m_worst, m_beams.back().score);
+            }
+        }
+    }
+
+    /// BeamHypotheses.is_done with cur_len - prompt_len = generatedLen.
+    bool done(double bestSumLogprob, int generatedLen) const {
+        if (static_cast<int>(m_beams.size()) < m_width) {
+            return false;
+        }
+        if (m_mode == EarlyStopping::True) {
+            return true;
+        }
+        int denom = generatedLen;
+        if (m_mode == EarlyStopping::Never && m_lp > 0.0) {
+            denom = m_maxNew;
+        }
+        return m_worst >= bestSumLogprob / std::pow(static_cast<double>(denom), m_lp);
+    }
+
+    std::vector<Hypothesis>& beams() { return m_beams; }
+
+private:
+    int m_width;
+    double m_lp;
+    EarlyStopping m_mode;
+    int m_maxNew;
+    double m_worst = 1e9;
+    std::vector<Hypothesis> m_beams;
+};
+
+/// NoRepeatNGramLogitsProcessor: tokens that would repeat an n-gram of `seq` (prompt included).
+std::set<int32_t> bannedByNgram(const std::vector<int32_t>& seq, int n) {
+    std::set<int32_t> banned;
+    const int len = static_cast<int>(seq.size());
+    if (n <= 0 || len + 1 < n) {
+        return banned;
+    }
+    for (int i = 0; i + n <= len; ++i) {
+        if (std::equal(seq.begin() + i, seq.begin() + i + n - 1, seq.end() - (n - 1))) {
+            banned.insert(seq[i + n - 1]);
+        }
+    }
+    return banned;
+}
+
+} // namespace
+
+std::optional<EarlyStopping> parseEarlyStopping(const std::string& t) {
+    if (t == "false" || t == "False") {
+        return EarlyStopping::False;
+    }
+    if (t == "true" || t == "True") {
+        return EarlyStopping::True;
+    }
+    if (t == "never") {
+        return EarlyStopping::Never;
+    }
+    return std::nullopt;
+}
+
+Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& prompt,
+                                     const BeamOptions& o, const Tokenizer* tokenizer,
+                                     const ProgressFn& progress, const std::atomic<bool>* cancel) {
+    if (o.width < 1 || o.width > 32) {
+        return Error{"beam width must be between 1 and 32, got " + std::to_string(o.width)};
+    }
+    if (o.numReturn < 1 || o.numReturn > o.width) {
+        return Error{"--num-return " + std::to_string(o.numReturn) +
+                     " must be between 1 and the beam width " + std::to_string(o.width)};
+    }
+    if (o.maxNewTokens < 1) {
+        return Error{"max new tokens must be at least 1"};
+    }
+    if (prompt.empty()) {
+        return Error{"the prompt has no tokens; beam search needs at least one"};
+    }
+    if (!o.stopString.empty() && !tokenizer) {
+        return Error{"a stop string needs the model's tokenizer"};
+    }
+    const CausalLm& lm = model.lm();
+    const int64_t vocab = lm.config().vocabSize;
+    if (static_cast<int64_t>(prompt.size()) + o.maxNewTokens > lm.config().maxPositions) {
+        return Error{"prompt (" + std::to_string(prompt.size()) + " tokens) plus " +
+                     std::to_string(o.maxNewTokens) + " new tokens exceed the model's context of " +
+                     std::to_string(lm.config().maxPositions)};
+    }
+    const std::optional<int32_t> eos = o.eosId ? o.eosId : model.info().eosId;
+    const int W = o.width;
+    try {
+        c10::InferenceMode guard;
+        KvCache cache = lm.makeCache();
+        std::vector<int64_t> p64(prompt.begin(), prompt.end());
+        at::Tensor h = lm.forward(at::tensor(p64, at::kLong).view({1, -1}), &cache, cancel);
+        at::Tensor last = h.select(1, h.size(1) - 1); // [1, H]
+        // The prompt cache is computed once; beams start as copies of it.
+        if (W > 1) {
+            cache.expandRows(W);
+            last = last.expand({W, -1});
+        }
+        std::vector<std::vector<int32_t>> gen(W);
+        std::vector<std::vector<double>> genLp(W);
+        std::vector<float> beamScores(W, -1e9f);
+        beamScores[0] = 0.0f; // only beam 0 is live at step 1
+        FinishedPool pool(W, o.lengthPenalty, o.earlyStopping, o.maxNewTokens);
+        bool done = false;
+        int step = 0;
+        for (; step < o.maxNewTokens && !done; ++step) {
+            if ((cancel && cancel->load()) ||
+                !report(progress, "beam search", step, o.maxNewTokens)) {
+                return Error{kCancelledMessage};
+            }
+            at::Tensor lp = lm.logSoftmax(last).cpu().contiguous(); // [W, V] float32
+            // Logits processors act on the log-probs (HF: logits_processor(input_ids, scores)).
+            for (int b = 0; b < W; ++b) {
+                float* row = lp[b].data_ptr<float>();
+                if (eos && step < o.minNewTokens) {
+                    row[*eos] = -std::numeric_limits<float>::infinity();
+                }
+                if (o.noRepeatNgram > 0) {
+                    std::vector<int32_t> seq = prompt;
+                    seq.insert(seq.end(), gen[b].begin(), gen[b].end());
+                    for (int32_t t : bannedByNgram(seq, o.noRepeatNgram)) {
+                        row[t] = -std::numeric_limits<float>::infinity();
+                    }
+                }
+            }
+            std::vector<int64_t> nextBeam;
+            std::vector<int32_t> nextToken;
+            std::vector<float> nextScore;
+            if (W == 1) {
+                // Greedy: argmax (first index on ties), stop right after EOS.
+                const int64_t tok = lp[0].argmax().item<int64_t>();
+                const float l = lp[0][tok].item<float>();
+                gen[0].push_back(static_cast<int32_t>(tok));
+                genLp[0].push_back(l);
+                beamScores[0] += l;
+                bool terminal = eos && tok == *eos;
+                if (!terminal && !o.stopString.empty()) {
+                    terminal = tokenizer->decode(gen[0]).find(o.stopString) != std::string::npos;
+                }
+                if (terminal) {
+                    pool.add({0, gen[0], genLp[0], true}, beamScores[0],
+                             static_cast<int>(gen[0].size()));
+                    done = true;
+                    break;
+                }
+                nextBeam = {0};
+                nextToken = {static_cast<int32_t>(tok)};
+            } else {
+                at::Tensor scores = lp + at::tensor(beamScores).unsqueeze(1); // [W, V]
+                auto [topScores, topIdx] = scores.view({-1}).topk(2 * W, 0, true, true);
+                const float* ts = topScores.data_ptr<float>();
+                const int64_t* ti = topIdx.data_ptr<int64_t>();
+                for (int rank = 0; rank < 2 * W && static_cast<int>(nextBeam.size()) < W; ++rank) {
+                    const int64_t beam = ti[rank] / vocab;
+                    const int32_t tok = static_cast<int32_t>(ti[rank] % vocab);
+                    bool terminal = eos && tok == *eos;
+                    if (!terminal && !o.stopString.empty()) {
+                        std::vector<int32_t> ids = gen[beam];
+                        ids.push_back(tok);
+                        terminal = tokenizer->decode(ids).find(o.stopString) != std::string::npos;
+                    }
+                    if (terminal) {
+                        if (rank >= W) {
+                            continue; // an EOS outside the top W is ignored
+                        }
+                        Hypothesis hyp{0, gen[beam], genLp[beam], true};
+                        hyp.ids.push_back(tok);
+                        hyp.logprobs.push_back(lp[beam][tok].item<float>());
+                        pool.add(std::move(hyp), ts[rank], step + 1);
+                        continue;
+                    }
+                    nextBeam.push_back(beam);
+                    nextToken.push_back(tok);
+                    nextScore.push_back(ts[rank]);
+                }
+                done = pool.done(ts[0], step + 1);
+                std::vector<std::vector<int32_t>> g(W);
+                std::vector<std::vector<double>> gl(W);
+                for (int b = 0; b < W; ++b) {
+                    g[b] = gen[nextBeam[b]];
+                    g[b].push_back(nextToken[b]);
+                    gl[b] = genLp[nextBeam[b]];
+                    gl[b].push_back(lp[nextBeam[b]][nextToken[b]].item<float>());
+                    beamScores[b] = nextScore[b];
+                }
+                gen = std::move(g);
+                genLp = std::move(gl);
+            }
+            if (done || step + 1 == o.maxNewTokens) {
+                ++step;
+                break;
+            }
+            // Reorder the cache rows by beam origin, then feed each beam's new token.
+            if (W > 1) {
+                cache.reorder(at::tensor(nextBeam, at::kLong).to(lm.device()));
+            }
+            std::vector<int64_t> tok64(nextToken.begin(), nextToken.end());
+            at::Tensor hs = lm.forward(at::tensor(tok64, at::kLong).view({-1, 1}), &cache, cancel);
+            last = hs.select(1, 0); // [W, H]
+        }
+        // finalize(): open beams join the pool scored by their generated length, unless the
+        // stopping heuristic ended the search (HF skips batches already done).
+        if (!done) {
+            for (int b = 0; b < W; ++b) {
+                pool.add({0, gen[b], genLp[b], false}, beamScores[b],
+                         static_cast<int>(gen[b].size()));
+            }
+        }
+        auto& beams = pool.beams();
+        std::stable_sort(beams.begin(), beams.end(),
+                         [](const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; });
+        std::vector<Beam> out;
+        for (int i = 0; i < o.numReturn && i < static_cast<int>(beams.size()); ++i) {
+            Beam b;
+            b.ids = beams[i].ids;
+            b.logprobs = beams[i].logprobs;
+            b.sumLogprob = 0;
+            for (double l : b.logprobs) {
+                b.sumLogprob += l;
+            }
+            b.score = beams[i].score;
+            b.finished = beams[i].finished;
+            out.push_back(std::move(b));
+        }
+        report(progress, "beam search", o.maxNewTokens, o.maxNewTokens);
+        return out;
+    } catch (const CausalLm::Cancelled&) {
+        return Error{kCancelledMessage};
+    } catch (const std::exception& e) {
+        return Error{describeTorchError(e)};
+    }
+}
+
+} // namespace cl
