@@ -1,0 +1,101 @@
+// The Training Curves view (issue #8): runs open off the GUI thread, DPO metrics are
+// pre-selected, a growing log is picked up by the file watcher without resetting the zoom.
+
+#include "ui/curves/curves_view.h"
+#include "ui/curves/run_store.h"
+
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <qcustomplot.h>
+
+using namespace cl;
+
+namespace {
+
+void writeText(const QString& path, const QByteArray& text, bool append = false) {
+    QFile f(path);
+    QVERIFY(f.open(append ? QIODevice::Append : QIODevice::WriteOnly));
+    f.write(text);
+}
+
+QByteArray line(int step, double chosen, double rejected) {
+    return QStringLiteral("{\"step\": %1, \"rewards/chosen\": %2, \"rewards/rejected\": %3, "
+                          "\"rewards/margins\": %4, \"loss\": 0.5}\n")
+        .arg(step)
+        .arg(chosen)
+        .arg(rejected)
+        .arg(chosen - rejected)
+        .toUtf8();
+}
+
+} // namespace
+
+class TestCurvesView : public QObject {
+    Q_OBJECT
+
+private slots:
+    void opensRunsAndPreselectsDpoMetrics();
+    void watcherPicksUpAppendedLinesKeepingZoom();
+    void unreadablePathGivesMessage();
+};
+
+void TestCurvesView::opensRunsAndPreselectsDpoMetrics() {
+    QTemporaryDir dir;
+    const QString a = dir.filePath("a.jsonl");
+    const QString b = dir.filePath("b.jsonl");
+    writeText(a, line(1, 0, 0) + line(2, -0.2, -0.5) + line(3, -0.4, -1.1));
+    writeText(b, line(1, 0, 0) + line(2, 0.1, -0.1));
+    CurvesView view;
+    view.resize(1000, 700);
+    QSignalSpy changed(&view, &CurvesView::curvesChanged);
+    view.openPaths({a, b});
+    QTRY_COMPARE_WITH_TIMEOUT(view.store().size(), 2, 5000);
+    QCOMPARE(view.settings().metrics,
+             QStringList({"rewards/chosen", "rewards/rejected", "rewards/margins"}));
+    QCOMPARE(view.plot()->axisRects().size(), 3);
+    QCOMPARE(view.plot()->graphCount(), 3 * 2 * 2); // metrics x runs x (raw + smoothed)
+    QVERIFY(view.summaryText().contains("both fall"));
+    QTemporaryDir out;
+    QVERIFY(view.exportFigure(out.filePath("v.png"), QSize(1200, 800), 200));
+    QCOMPARE(QImage(out.filePath("v.png")).size(), QSize(1200, 800));
+    QVERIFY(view.exportCsv(out.filePath("v.csv")));
+    view.setSelectedMetrics({"loss"});
+    QCOMPARE(view.plot()->axisRects().size(), 1);
+}
+
+void TestCurvesView::watcherPicksUpAppendedLinesKeepingZoom() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("trainer_log.jsonl");
+    writeText(path, line(1, 0, 0) + line(2, -0.1, -0.3));
+    CurvesView view;
+    view.openPaths({path});
+    QTRY_COMPARE_WITH_TIMEOUT(view.store().size(), 1, 5000);
+    QCPAxis* x = view.plot()->axisRects().front()->axis(QCPAxis::atBottom);
+    x->setRange(1.25, 1.75); // the user zoomed in
+    QSignalSpy updated(&view.store(), &RunStore::runUpdated);
+    writeText(path, line(3, -0.2, -0.6) + line(4, -0.3, -0.9), true);
+    QVERIFY(updated.wait(5000));
+    const logs::Series* chosen = view.store().run(0).find("rewards/chosen");
+    QVERIFY(chosen);
+    QCOMPARE(chosen->steps, std::vector<double>({1, 2, 3, 4}));
+    QCPAxis* after = view.plot()->axisRects().front()->axis(QCPAxis::atBottom);
+    QCOMPARE(after->range().lower, 1.25);
+    QCOMPARE(after->range().upper, 1.75);
+    QCOMPARE(view.plot()->graph(1)->data()->size(), 4);
+}
+
+void TestCurvesView::unreadablePathGivesMessage() {
+    CurvesView view;
+    QSignalSpy messages(&view, &CurvesView::message);
+    view.openPaths({"/nonexistent/creditlens/log.jsonl"});
+    QVERIFY(messages.wait(5000));
+    QVERIFY(messages.front().front().toString().contains("/nonexistent/creditlens/log.jsonl"));
+    QCOMPARE(view.store().size(), 0);
+}
+
+QTEST_MAIN(TestCurvesView)
+#include "tst_curves_view.moc"
