@@ -81,6 +81,11 @@ void TestCurvesPlot::oneAxisRectPerMetricOrOverlay() {
     s.title = "t";
     CurvePlotter::build(plot, {&run}, s, false);
     QCOMPARE(plot.axisRects().size(), 4);
+    for (QCPAxisRect* rect : plot.axisRects()) { // one legend entry per run, raw curves hidden
+        auto* legend = qobject_cast<QCPLegend*>(rect->insetLayout()->elementAt(0));
+        QVERIFY(legend);
+        QCOMPARE(legend->itemCount(), 1);
+    }
     s.overlay = true;
     CurvePlotter::build(plot, {&run}, s, false);
     QCOMPARE(plot.axisRects().size(), 1);

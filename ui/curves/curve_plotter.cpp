@@ -63,6 +63,7 @@ void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun
                          {r->axis(QCPAxis::atBottom)->range(), r->axis(QCPAxis::atLeft)->range()});
         }
     }
+    plot.setAutoAddPlottableToLegend(false); // each axis rect gets its own legend below
     plot.clearItems();
     plot.clearPlottables();
     plot.plotLayout()->clear(); // deletes the axis rects and their legends
@@ -102,7 +103,7 @@ void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun
                 raw->setProperty("cl_run", name);
                 if (s.smoothing > 0) {
                     QColor faint = color;
-                    faint.setAlpha(60);
+                    faint.setAlpha(80);
                     raw->setPen(QPen(faint, 1, style));
                     QCPGraph* smooth =
                         plot.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
