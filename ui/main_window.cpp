@@ -1,13 +1,31 @@
 #include "ui/main_window.h"
 
 #include "ui/app_actions.h"
+#include "ui/compare_panel.h"
+#include "ui/engine_client.h"
+#include "ui/model_panel.h"
+#include "ui/prompt_pane.h"
+#include "ui/response_pane.h"
+#include "ui/reward_editor.h"
+#include "ui/running_total_strip.h"
+#include "ui/theme.h"
+#include "ui/token_inspector.h"
+#include "ui/workbench.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 
@@ -15,38 +33,269 @@ namespace cl {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName("mainWindow");
-    setWindowTitle(tr("CreditLens"));
     setWindowIcon(QIcon(":/icons/creditlens.svg"));
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     m_actions = new AppActions(this);
     m_actions->buildMenus(menuBar());
+    m_engine = new EngineClient(this);
+    m_workbench = new Workbench(m_engine, this);
+    setCentralWidget(m_workbench);
+    createDocks();
 
-    auto* welcome = new QLabel(tr("Open a policy folder (Ctrl+O) and a reference folder "
-                                  "(Ctrl+Shift+O) to begin."),
-                               this);
-    welcome->setAlignment(Qt::AlignCenter);
-    setCentralWidget(welcome);
-    statusBar()->showMessage(tr("No models loaded"));
+    m_statusLabel = new QLabel(tr("No models loaded: File → Open policy… (Ctrl+O)"), this);
+    m_statusLabel->setObjectName("statusLabel");
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(220);
+    m_progress->hide();
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName("cancelLoadButton");
+    m_cancelButton->hide();
+    statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancelButton);
 
-    connect(m_actions->quit, &QAction::triggered, this, &QWidget::close);
-    connect(m_actions->about, &QAction::triggered, this, &MainWindow::showAbout);
-    connect(m_actions->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
-    connect(m_actions->fullScreen, &QAction::toggled, this,
-            [this](bool on) { setWindowState(windowState().setFlag(Qt::WindowFullScreen, on)); });
-    resize(1200, 800);
+    m_autosave.setSingleShot(true);
+    m_autosave.setInterval(1500);
+    connect(&m_autosave, &QTimer::timeout, this, &MainWindow::writeAutosave);
+
+    connectActions();
+    connectEngine();
+    rebuildRecentMenu();
+    resize(1280, 820);
     restoreWindowState();
+    updateTitle();
 }
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::openPair(const QString& policyDir, const QString& referenceDir,
-                          const QString& prompt, const QString& response) {
-    m_policyDir = policyDir;
-    m_referenceDir = referenceDir;
-    statusBar()->showMessage(tr("Policy %1, reference %2").arg(policyDir, referenceDir));
+void MainWindow::createDocks() {
+    auto dock = [this](const QString& title, const char* name, QWidget* content,
+                       Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(content);
+        addDockWidget(area, d);
+        m_actions->viewMenu()->addAction(d->toggleViewAction());
+        return d;
+    };
+    m_models = new ModelPanel(this);
+    m_inspector = new TokenInspector(this);
+    m_compare = new ComparePanel(this);
+    QDockWidget* inspectorDock =
+        dock(tr("Token inspector"), "inspectorDock", m_inspector, Qt::RightDockWidgetArea);
+    inspectorDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    QDockWidget* modelsDock = dock(tr("Models"), "modelsDock", m_models, Qt::RightDockWidgetArea);
+    tabifyDockWidget(inspectorDock, modelsDock);
+    inspectorDock->raise();
+    resizeDocks({inspectorDock}, {380}, Qt::Horizontal);
+    m_compareDock = dock(tr("Compare"), "compareDock", m_compare, Qt::BottomDockWidgetArea);
+    m_compareDock->hide();
 }
 
-void MainWindow::openSessionFile(const QString& path) {
-    statusBar()->showMessage(tr("Session %1").arg(path));
+void MainWindow::connectActions() {
+    AppActions* a = m_actions;
+    connect(a->openPolicy, &QAction::triggered, this, [this] { chooseFolder(true); });
+    connect(a->openReference, &QAction::triggered, this, [this] { chooseFolder(false); });
+    connect(a->openSession, &QAction::triggered, this, &MainWindow::chooseSessionToOpen);
+    connect(a->saveSession, &QAction::triggered, this, [this] { saveSession(false); });
+    connect(a->saveSessionAs, &QAction::triggered, this, [this] { saveSession(true); });
+    connect(a->exportFigure, &QAction::triggered, this, &MainWindow::exportFigure);
+    connect(a->exportData, &QAction::triggered, this, &MainWindow::exportData);
+    connect(a->copyHtml, &QAction::triggered, this, &MainWindow::copyHtml);
+    connect(a->quit, &QAction::triggered, this, &QWidget::close);
+    auto focusedEditor = [this]() -> QPlainTextEdit* {
+        if (auto* e = qobject_cast<QPlainTextEdit*>(QApplication::focusWidget())) {
+            return e;
+        }
+        return m_workbench->responsePane(0)->editor();
+    };
+    connect(a->undo, &QAction::triggered, this, [focusedEditor] { focusedEditor()->undo(); });
+    connect(a->redo, &QAction::triggered, this, [focusedEditor] { focusedEditor()->redo(); });
+    connect(a->swapResponses, &QAction::triggered, this, [this] {
+        RewardEditor* x = m_workbench->responsePane(0)->editor();
+        RewardEditor* y = m_workbench->responsePane(1)->editor();
+        const QString t = x->toPlainText();
+        x->setPlainText(y->toPlainText());
+        y->setPlainText(t);
+    });
+    connect(a->compareMode, &QAction::toggled, this, [this](bool on) {
+        m_workbench->setCompareMode(on);
+        m_compareDock->setVisible(on);
+    });
+    connect(a->pinColorRange, &QAction::toggled, this,
+            [this](bool on) { m_workbench->setColorPinned(on, m_workbench->colorLimit()); });
+    auto theme = [](Theme t) {
+        ThemeManager::apply(t);
+        QSettings().setValue("view/theme", ThemeManager::toString(t));
+    };
+    connect(a->themeSystem, &QAction::triggered, this, [theme] { theme(Theme::System); });
+    connect(a->themeLight, &QAction::triggered, this, [theme] { theme(Theme::Light); });
+    connect(a->themeDark, &QAction::triggered, this, [theme] { theme(Theme::Dark); });
+    const Theme saved = ThemeManager::fromString(QSettings().value("view/theme").toString());
+    (saved == Theme::Dark ? a->themeDark : saved == Theme::Light ? a->themeLight : a->themeSystem)
+        ->setChecked(true);
+    if (saved != Theme::System) {
+        ThemeManager::apply(saved);
+    }
+    connect(a->focusPrompt, &QAction::triggered, this,
+            [this] { m_workbench->promptPane()->editor()->setFocus(); });
+    connect(a->focusResponse, &QAction::triggered, this,
+            [this] { m_workbench->responsePane(0)->editor()->setFocus(); });
+    connect(a->fullScreen, &QAction::toggled, this,
+            [this](bool on) { setWindowState(windowState().setFlag(Qt::WindowFullScreen, on)); });
+    connect(a->rescore, &QAction::triggered, m_workbench, &Workbench::rescoreNow);
+    connect(a->cancelWork, &QAction::triggered, m_engine, &EngineClient::cancel);
+    connect(a->openPreferences, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open preference pairs"), {}, tr("Preference JSONL (*.jsonl *.json)"));
+        if (!path.isEmpty()) {
+            openPreferenceFile(path);
+        }
+    });
+    connect(a->nextPair, &QAction::triggered, m_compare, &ComparePanel::next);
+    connect(a->previousPair, &QAction::triggered, m_compare, &ComparePanel::previous);
+    connect(a->openDemo, &QAction::triggered, this, &MainWindow::openDemo);
+    connect(a->about, &QAction::triggered, this, &MainWindow::showAbout);
+    connect(a->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+
+    connect(m_workbench, &Workbench::statusChanged, this, &MainWindow::updateStatus);
+    connect(m_workbench, &Workbench::tokenActivated, this, &MainWindow::inspectToken);
+    connect(m_workbench, &Workbench::pairScored, m_compare, &ComparePanel::setPairScores);
+    connect(m_workbench, &Workbench::contentChanged, this, [this] {
+        if (!m_applying) {
+            setModified(true);
+            m_compare->markEdited();
+        }
+        m_autosave.start();
+    });
+    connect(m_compare, &ComparePanel::pairSelected, this, &MainWindow::showPreferencePair);
+    connect(m_inspector, &TokenInspector::substitute, this,
+            [this](int slot, int index, const QString& text) {
+                m_workbench->responsePane(slot)->editor()->substituteToken(index, text);
+            });
+    connect(m_cancelButton, &QPushButton::clicked, m_engine, &EngineClient::cancel);
+}
+
+void MainWindow::connectEngine() {
+    connect(m_engine, &EngineClient::loadProgress, this,
+            [this](const QString& stage, qint64 done, qint64 total) {
+                m_progress->setRange(0, total > 0 ? 1000 : 0);
+                m_progress->setValue(total > 0 ? static_cast<int>(1000.0 * done / total) : 0);
+                m_progress->setFormat(stage + " %p%");
+            });
+    connect(m_engine, &EngineClient::loaded, this,
+            [this](const ModelInfo& policy, const ModelInfo& reference) {
+                m_progress->hide();
+                m_cancelButton->hide();
+                m_models->setModels(policy, reference);
+                addRecentPair(m_engine->policyDir(), m_engine->referenceDir());
+                m_lastError.clear();
+                updateTitle();
+                m_applying = true;
+                if (!m_pendingPrompt.isNull()) {
+                    m_workbench->promptPane()->setPrompt(m_pendingPrompt);
+                }
+                if (!m_pendingResponse.isNull()) {
+                    m_workbench->responsePane(0)->editor()->setPlainText(m_pendingResponse);
+                }
+                m_applying = false;
+                m_pendingPrompt = m_pendingResponse = QString();
+                m_workbench->resetScores();
+                m_inspector->clear();
+                emit pairLoaded();
+            });
+    connect(m_engine, &EngineClient::loadFailed, this, [this](const QString& message) {
+        m_progress->hide();
+        m_cancelButton->hide();
+        m_lastError = message;
+        updateStatus();
+        showError(tr("Could not load the models"), message);
+        emit pairLoadFailed(message);
+    });
+    connect(m_engine, &EngineClient::alternativesReady, this,
+            [this](quint64 tag, const Alternatives& alternatives) {
+                if (tag == m_alternativesTag) {
+                    m_inspector->setAlternatives(alternatives);
+                }
+            });
+    connect(m_engine, &EngineClient::alternativesFailed, this,
+            [this](quint64 tag, const QString& message) {
+                if (tag == m_alternativesTag) {
+                    m_inspector->setMessage(message);
+                }
+            });
+}
+
+void MainWindow::inspectToken(int slot, int index) {
+    const auto& score = m_workbench->score(slot);
+    if (!score || index < 0 || index >= static_cast<int>(score->tokens.size())) {
+        return;
+    }
+    m_inspector->showToken(slot, index, score->tokens[index]);
+    m_inspector->parentWidget()->show();
+    m_inspector->parentWidget()->raise(); // it shares a tab with the model panel
+    m_workbench->responsePane(slot)->strip()->setHighlight(index);
+    ScoreRequest request = m_workbench->requestFor(slot);
+    request.response = m_workbench->responsePane(slot)->editor()->scoredText().toStdString();
+    m_alternativesTag = m_engine->requestAlternatives(request, index, 10);
+}
+
+void MainWindow::showPreferencePair(const PreferencePair& pair) {
+    m_applying = true;
+    if (!m_actions->compareMode->isChecked()) {
+        m_actions->compareMode->setChecked(true);
+    }
+    m_workbench->promptPane()->setPrompt(pair.prompt);
+    m_workbench->responsePane(0)->editor()->setPlainText(pair.chosen);
+    m_workbench->responsePane(1)->editor()->setPlainText(pair.rejected);
+    m_applying = false;
+    m_workbench->rescoreNow();
+}
+
+void MainWindow::updateStatus() {
+    QString text = m_workbench->statusText();
+    if (text.isEmpty()) {
+        text = m_engine->isLoaded() ? tr("Type a response to see its rewards.")
+                                    : tr("No models loaded: File → Open policy… (Ctrl+O)");
+    }
+    m_statusLabel->setText(text);
+}
+
+void MainWindow::updateTitle() {
+    QString pair = tr("no models");
+    if (m_engine->isLoaded()) {
+        pair = QString("%1 vs %2")
+                   .arg(QFileInfo(m_engine->policyDir()).fileName(),
+                        QFileInfo(m_engine->referenceDir()).fileName());
+    }
+    const QString session =
+        m_sessionPath.isEmpty() ? tr("untitled") : QFileInfo(m_sessionPath).fileName();
+    setWindowTitle(QString("%1 — %2[*]").arg(session, pair));
+    setWindowModified(m_modified);
+}
+
+void MainWindow::setModified(bool modified) {
+    m_modified = modified;
+    setWindowModified(modified);
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    // Non-blocking: the window stays usable while the message is up.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName("errorMessage");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About CreditLens"),
+        tr("<h3>CreditLens %1</h3><p>Per-token implicit rewards of DPO language models: "
+           "r<sub>t</sub> = β (log π<sub>θ</sub> − log π<sub>ref</sub>).</p>"
+           "<p>Licensed under the GNU GPL, version 3 or later.</p>")
+            .arg(QStringLiteral(CREDITLENS_VERSION)));
 }
 
 void MainWindow::restoreWindowState() {
@@ -67,17 +316,14 @@ void MainWindow::saveWindowState() const {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!confirmDiscard()) {
+        event->ignore();
+        return;
+    }
     saveWindowState();
+    m_autosave.stop();
+    QFile::remove(autosavePath()); // a clean exit: nothing to restore next time
     event->accept();
-}
-
-void MainWindow::showAbout() {
-    QMessageBox::about(
-        this, tr("About CreditLens"),
-        tr("<h3>CreditLens %1</h3><p>Per-token implicit rewards of DPO language models: "
-           "r<sub>t</sub> = β (log π<sub>θ</sub> − log π<sub>ref</sub>).</p>"
-           "<p>Licensed under the GNU GPL, version 3 or later.</p>")
-            .arg(QStringLiteral(CREDITLENS_VERSION)));
 }
 
 } // namespace cl

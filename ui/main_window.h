@@ -1,12 +1,27 @@
 #pragma once
 // The application window. It only wires widgets together: the actions (AppActions), the editor
-// workbench, the docks and the scoring session; each of those does its own job.
+// workbench, the docks (models, token inspector, compare) and the EngineClient that owns the
+// worker thread. File-related wiring (load, sessions, export, autosave) is in main_window_io.cpp.
+
+#include "ui/session.h"
 
 #include <QMainWindow>
+#include <QTimer>
+
+class QDockWidget;
+class QLabel;
+class QProgressBar;
+class QPushButton;
 
 namespace cl {
 
 class AppActions;
+class ComparePanel;
+class EngineClient;
+class ModelPanel;
+class TokenInspector;
+class Workbench;
+struct PreferencePair;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -14,29 +29,90 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// The window's actions, for tests and the self-test.
     AppActions* actions() const { return m_actions; }
+    Workbench* workbench() const { return m_workbench; }
+    EngineClient* engine() const { return m_engine; }
+    TokenInspector* inspector() const { return m_inspector; }
+    ComparePanel* comparePanel() const { return m_compare; }
+    ModelPanel* modelPanel() const { return m_models; }
 
-    /// Opens a policy/reference pair; prompt and response, when not empty, fill the editors.
+    /// Loads a policy/reference pair off the GUI thread; prompt and response, when not empty,
+    /// fill the editors. Failures show the engine's sentence and leave the window usable.
     void openPair(const QString& policyDir, const QString& referenceDir, const QString& prompt = {},
                   const QString& response = {});
-    /// Opens a session file (JSON).
-    void openSessionFile(const QString& path);
+    /// Opens a session file; false (with a message shown) when it cannot be read.
+    bool openSessionFile(const QString& path);
+    bool saveSessionFile(const QString& path);
+    bool openPreferenceFile(const QString& path);
+    /// The session as shown now / applies one (loads its pair if it differs).
+    Session currentSession() const;
+    void applySession(const Session& session);
 
-    /// Restores geometry and dock layout from QSettings (group "mainWindow").
+    /// Restores unsaved work from the autosave file if one exists (after a crash).
+    bool restoreAutosave();
+    static QString autosavePath();
+
+    bool isModified() const { return m_modified; }
+    void setModified(bool modified);
+    /// The last load error shown (for tests), empty if none.
+    QString lastError() const { return m_lastError; }
+
     void restoreWindowState();
-    /// Writes geometry and dock layout to QSettings; also done on close.
     void saveWindowState() const;
+
+signals:
+    void pairLoaded();
+    void pairLoadFailed(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
+    void createDocks();
+    void connectActions();
+    void connectEngine();
     void showAbout();
+    void showError(const QString& title, const QString& message);
+    void inspectToken(int slot, int index);
+    void showPreferencePair(const PreferencePair& pair);
+    void updateStatus();
+    void updateTitle();
+    // main_window_io.cpp
+    void chooseFolder(bool policy);
+    void startLoad();
+    void addRecentPair(const QString& policy, const QString& reference);
+    void rebuildRecentMenu();
+    void exportFigure();
+    void exportData();
+    void copyHtml();
+    void chooseSessionToOpen();
+    bool saveSession(bool askPath);
+    void writeAutosave();
+    void openDemo();
+    bool confirmDiscard();
 
     AppActions* m_actions = nullptr;
+    EngineClient* m_engine = nullptr;
+    Workbench* m_workbench = nullptr;
+    ModelPanel* m_models = nullptr;
+    TokenInspector* m_inspector = nullptr;
+    ComparePanel* m_compare = nullptr;
+    QDockWidget* m_compareDock = nullptr;
+    QLabel* m_statusLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QTimer m_autosave;
     QString m_policyDir;
     QString m_referenceDir;
+    QString m_sessionPath;
+    QString m_pendingPrompt;
+    QString m_pendingResponse;
+    QString m_lastError;
+    quint64 m_alternativesTag = 0;
+    bool m_modified = false;
+    bool m_applying = false; // programmatic edits: not the user's changes
 };
 
 } // namespace cl

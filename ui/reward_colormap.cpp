@@ -45,7 +45,7 @@ double RewardColormap::niceCeil(double x) {
         return 1.0;
     }
     const double p = std::pow(10.0, std::floor(std::log10(x)));
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    for (double m : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
         if (m * p >= x * (1.0 - 1e-12)) {
             return m * p;
         }
@@ -54,17 +54,24 @@ double RewardColormap::niceCeil(double x) {
 }
 
 double RewardColormap::autoLimit(const std::vector<const ResponseScore*>& scores, double fallback) {
-    double maxAbs = 0.0;
+    // EOS often carries the largest |r| of a response (the policy learned where to stop); it
+    // would wash out every other token, so it saturates instead unless it is all there is.
+    double maxText = 0.0;
+    double maxAll = 0.0;
     for (const ResponseScore* s : scores) {
         if (!s) {
             continue;
         }
         for (const TokenScore& t : s->tokens) {
             if (std::isfinite(t.reward)) {
-                maxAbs = std::max(maxAbs, std::abs(t.reward));
+                maxAll = std::max(maxAll, std::abs(t.reward));
+                if (!t.isEos) {
+                    maxText = std::max(maxText, std::abs(t.reward));
+                }
             }
         }
     }
+    const double maxAbs = maxText > 0.0 ? maxText : maxAll;
     return maxAbs > 0.0 ? niceCeil(maxAbs) : fallback;
 }
 

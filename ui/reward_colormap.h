@@ -19,12 +19,12 @@ public:
     /// Black or white, whichever reads better on `background` (WCAG relative luminance).
     static QColor textColorOn(const QColor& background);
 
-    /// A range that covers the rewards of `scores` (max |r_t| over all tokens, EOS included),
-    /// rounded up to a "nice" number (1, 2, 2.5 or 5 times a power of ten) so color bar ticks read
-    /// well. Returns `fallback` when there are no tokens or all rewards are 0.
+    /// A range that covers the rewards of `scores`: max |r_t| over the text tokens (EOS only
+    /// when there is nothing else; a larger EOS reward saturates), rounded up to a nice number
+    /// so color bar ticks read well. Returns `fallback` when there are no tokens or all are 0.
     static double autoLimit(const std::vector<const ResponseScore*>& scores, double fallback = 1.0);
 
-    /// The smallest nice number (1, 2, 2.5, 5 x 10^k) >= x, for x > 0.
+    /// The smallest nice number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^k) >= x, for x > 0.
     static double niceCeil(double x);
 };
 

@@ -3,13 +3,20 @@
 
 #include "ui/app_actions.h"
 #include "ui/main_window.h"
+#include "ui/prompt_pane.h"
+#include "ui/response_pane.h"
+#include "ui/reward_editor.h"
+#include "ui/workbench.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QSignalSpy>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,6 +29,7 @@ private:
 private slots:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid());
+        QStandardPaths::setTestModeEnabled(true);
         QApplication::setOrganizationName("CreditLensTest");
         QApplication::setApplicationName("tst_main_window");
         QSettings::setDefaultFormat(QSettings::IniFormat);
@@ -33,7 +41,7 @@ private slots:
         cl::MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCOMPARE(window.windowTitle().left(10), QStringLiteral("CreditLens"));
+        QVERIFY2(window.windowTitle().startsWith("untitled"), qPrintable(window.windowTitle()));
         QVERIFY(!window.windowIcon().isNull());
     }
 
@@ -115,6 +123,73 @@ private slots:
         again.show();
         QVERIFY(QTest::qWaitForWindowExposed(&again));
         QCOMPARE(again.size(), saved.size());
+    }
+
+    void loadFailureShowsMessage() {
+        // Issue #6 item 1: a failure shows the engine's sentence and the window stays usable.
+        cl::MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy failed(&window, &cl::MainWindow::pairLoadFailed);
+        window.openPair("/no/such/policy", "/no/such/reference");
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 30000);
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.contains("/no/such/"), qPrintable(message));
+        QCOMPARE(window.lastError(), message);
+        auto* box = window.findChild<QMessageBox*>("errorMessage");
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        QCOMPARE(box->text(), message);
+        box->accept();
+        // Still usable: typing works and nothing is loaded.
+        cl::RewardEditor* editor = window.workbench()->responsePane(0)->editor();
+        editor->setFocus();
+        QTest::keyClicks(editor, "still here");
+        QCOMPARE(editor->toPlainText(), QStringLiteral("still here"));
+        window.setModified(false);
+    }
+
+    void sessionRoundTrip() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("s.clsession");
+        {
+            cl::MainWindow window;
+            window.workbench()->promptPane()->setPrompt("A prompt");
+            window.workbench()->responsePane(0)->editor()->setPlainText("chosen text");
+            window.workbench()->responsePane(1)->editor()->setPlainText("rejected text");
+            window.actions()->compareMode->setChecked(true);
+            window.workbench()->promptPane()->setBeta(0.5);
+            QVERIFY(window.isModified());
+            QVERIFY(window.saveSessionFile(path));
+            QVERIFY(!window.isModified());
+        }
+        cl::MainWindow again;
+        QVERIFY(again.openSessionFile(path));
+        QCOMPARE(again.workbench()->promptPane()->prompt(), QStringLiteral("A prompt"));
+        QCOMPARE(again.workbench()->responsePane(1)->editor()->toPlainText(),
+                 QStringLiteral("rejected text"));
+        QVERIFY(again.workbench()->compareMode());
+        QCOMPARE(again.workbench()->promptPane()->beta(), 0.5);
+        QVERIFY(!again.isModified());
+    }
+
+    void autosaveRestoresText() {
+        QFile::remove(cl::MainWindow::autosavePath());
+        {
+            cl::MainWindow window;
+            window.workbench()->responsePane(0)->editor()->setPlainText("typed before a crash");
+            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(cl::MainWindow::autosavePath()), 5000);
+            window.setModified(false);
+            // No close(): a crash leaves the autosave file behind.
+        }
+        cl::MainWindow next;
+        QVERIFY(next.restoreAutosave());
+        QCOMPARE(next.workbench()->responsePane(0)->editor()->toPlainText(),
+                 QStringLiteral("typed before a crash"));
+        QVERIFY(next.isModified());
+        next.setModified(false);
+        next.close(); // a clean exit removes it
+        QVERIFY(!QFile::exists(cl::MainWindow::autosavePath()));
     }
 };
 

@@ -61,10 +61,11 @@ private slots:
         QTest::addColumn<double>("expected");
         QTest::newRow("0.37") << 0.37 << 0.5;
         QTest::newRow("1") << 1.0 << 1.0;
-        QTest::newRow("1.2") << 1.2 << 2.0;
+        QTest::newRow("1.2") << 1.2 << 1.5;
         QTest::newRow("2.2") << 2.2 << 2.5;
-        QTest::newRow("7") << 7.0 << 10.0;
-        QTest::newRow("0.013") << 0.013 << 0.02;
+        QTest::newRow("7") << 7.0 << 8.0;
+        QTest::newRow("8.5") << 8.5 << 10.0;
+        QTest::newRow("0.013") << 0.013 << 0.015;
     }
 
     void niceCeil() {
@@ -84,6 +85,15 @@ private slots:
         QCOMPARE(cl::RewardColormap::autoLimit({&a}), 1.0);
         QCOMPARE(cl::RewardColormap::autoLimit({&a, &b}), 2.0);
         QCOMPARE(cl::RewardColormap::autoLimit({}, 0.5), 0.5);
+        // A large EOS reward saturates instead of washing out the text tokens.
+        cl::TokenScore eos;
+        eos.isEos = true;
+        eos.reward = -9.0;
+        a.tokens.push_back(eos);
+        QCOMPARE(cl::RewardColormap::autoLimit({&a}), 1.0);
+        cl::ResponseScore onlyEos;
+        onlyEos.tokens.push_back(eos);
+        QCOMPARE(cl::RewardColormap::autoLimit({&onlyEos}), 10.0);
     }
 };
 

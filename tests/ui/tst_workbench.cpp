@@ -1,0 +1,212 @@
+// The reward editor on real models (issue #6): typing yields, after the debounce, the rewards
+// the core scorer computes for that text; recoloring keeps caret and undo stack; the latest edit
+// wins; the inspector's alternatives substitute in one undo step; compare mode and preference
+// stepping classify pairs.
+
+#include "fixture_models.h"
+
+#include "core/engine/reward_scorer.h"
+#include "ui/compare_panel.h"
+#include "ui/engine_client.h"
+#include "ui/prompt_pane.h"
+#include "ui/response_pane.h"
+#include "ui/reward_editor.h"
+#include "ui/workbench.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+namespace {
+
+constexpr int kLoadTimeoutMs = 60000;
+constexpr int kScoreTimeoutMs = 30000;
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_policy;
+    QString m_reference;
+
+    bool loadInto(cl::EngineClient& engine) {
+        QSignalSpy loaded(&engine, &cl::EngineClient::loaded);
+        QSignalSpy failed(&engine, &cl::EngineClient::loadFailed);
+        engine.load(m_policy, m_reference);
+        if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); },
+                             kLoadTimeoutMs)) {
+            qWarning() << "load timed out";
+            return false;
+        }
+        if (!failed.isEmpty()) {
+            qWarning() << "load failed:" << failed.first().first().toString();
+        }
+        return !loaded.isEmpty();
+    }
+
+private slots:
+    void initTestCase() {
+        CL_REQUIRE_FIXTURES();
+        QVERIFY(m_dir.isValid());
+        m_policy = cl::test::storiesPolicyDir();
+        m_reference = cl::test::makeStoriesReference(m_dir.path());
+        QVERIFY2(!m_reference.isEmpty(), "could not write the reference model");
+    }
+
+    void typingMatchesScorer() {
+        cl::EngineClient engine;
+        QVERIFY(loadInto(engine));
+        cl::Workbench bench(&engine);
+        bench.resize(900, 600);
+        bench.show();
+        bench.promptPane()->setTemplateName("raw");
+        bench.promptPane()->setPrompt("Once upon a time");
+        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        editor->setFocus();
+        const QString typed = " there was a little cat named Tom. He liked to play.";
+        QTest::keyClicks(editor, typed);
+        QCOMPARE(editor->toPlainText(), typed);
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+
+        // What the core computes for this text from scratch (as creditlens-cli score does).
+        auto scorer = cl::RewardScorer::load(m_policy.toStdString(), m_reference.toStdString());
+        QVERIFY2(scorer.ok(), scorer.error().c_str());
+        (*scorer)->setBeta(bench.promptPane()->beta());
+        const auto expected = (*scorer)->score(bench.requestFor(0));
+        QVERIFY2(expected.ok(), expected.error().c_str());
+        const cl::ResponseScore& got = *bench.score(0);
+        QCOMPARE(got.tokens.size(), expected->tokens.size());
+        QVERIFY(got.tokens.size() > 10);
+        double maxDiff = 0.0;
+        size_t where = 0;
+        for (size_t i = 0; i < got.tokens.size(); ++i) {
+            QCOMPARE(got.tokens[i].id, expected->tokens[i].id);
+            QCOMPARE(got.tokens[i].start, expected->tokens[i].start);
+            QCOMPARE(got.tokens[i].end, expected->tokens[i].end);
+            const double d = std::abs(got.tokens[i].reward - expected->tokens[i].reward);
+            if (d > maxDiff) {
+                maxDiff = d;
+                where = i;
+            }
+        }
+        qInfo("max |r_gui - r_core| = %.3g at token %zu of %zu", maxDiff, where, got.tokens.size());
+        QVERIFY2(maxDiff < 1e-4, qPrintable(QString::number(maxDiff)));
+        QVERIFY(std::abs(got.rewardSum - expected->rewardSum) < 1e-3);
+        // The editor shows it: every token with characters is colored.
+        QVERIFY(editor->coloredTokenCount() >= static_cast<int>(got.tokens.size()) - 1);
+    }
+
+    void recolorKeepsCaretAndUndo() {
+        cl::EngineClient engine;
+        QVERIFY(loadInto(engine));
+        cl::Workbench bench(&engine);
+        bench.show();
+        bench.promptPane()->setPrompt("Once upon a time");
+        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        editor->setFocus();
+        QTest::keyClicks(editor, " a dog ran to the park.");
+        QTest::keyClick(editor, Qt::Key_Left);
+        QTest::keyClick(editor, Qt::Key_Left);
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+        const int caret = editor->textCursor().position();
+        const int undo = editor->document()->availableUndoSteps();
+        const int revision = editor->document()->revision();
+        QSignalSpy scored(&engine, &cl::EngineClient::scored);
+        bench.rescoreNow();
+        QTRY_VERIFY_WITH_TIMEOUT(!scored.isEmpty(), kScoreTimeoutMs);
+        QTest::qWait(20);
+        QCOMPARE(editor->textCursor().position(), caret);
+        QCOMPARE(editor->document()->availableUndoSteps(), undo);
+        QCOMPARE(editor->document()->revision(), revision);
+        QVERIFY(editor->coloredTokenCount() > 3);
+    }
+
+    void latestEditWins() {
+        cl::EngineClient engine;
+        QVERIFY(loadInto(engine));
+        cl::Workbench bench(&engine);
+        bench.show();
+        bench.promptPane()->setPrompt("Once upon a time");
+        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        QSignalSpy scored(&engine, &cl::EngineClient::scored);
+        // Edits spaced wider than the debounce, so each one posts a request.
+        for (const char* word : {" the", " sun", " was", " warm", " and", " bright."}) {
+            QTest::keyClicks(editor, word);
+            QTest::qWait(cl::Workbench::kDebounceMs + 10);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+        QCOMPARE(QString::fromStdString(bench.requestFor(0).response),
+                 QStringLiteral(" the sun was warm and bright."));
+        QVERIFY(scored.count() >= 1);
+        QVERIFY(scored.count() <= 6);
+        QVERIFY(bench.score(0)->reusedTokens >= 0);
+    }
+
+    void compareAndPreferences() {
+        cl::EngineClient engine;
+        QVERIFY(loadInto(engine));
+        cl::Workbench bench(&engine);
+        cl::ComparePanel panel;
+        connect(&bench, &cl::Workbench::pairScored, &panel, &cl::ComparePanel::setPairScores);
+        connect(&panel, &cl::ComparePanel::pairSelected, &bench, [&](const cl::PreferencePair& p) {
+            bench.promptPane()->setPrompt(p.prompt);
+            bench.responsePane(0)->editor()->setPlainText(p.chosen);
+            bench.responsePane(1)->editor()->setPlainText(p.rejected);
+            bench.rescoreNow();
+        });
+        bench.setCompareMode(true);
+        auto set = cl::PreferenceSet::parse(
+            R"({"prompt":"Once upon a time","chosen":" there was a cat.","rejected":" cat cat cat"}
+{"prompt":"Tom was","chosen":" happy.","rejected":" the the"}
+)",
+            "prefs.jsonl");
+        QVERIFY(set.ok());
+        QSignalSpy pairs(&bench, &cl::Workbench::pairScored);
+        panel.setPreferenceSet(std::move(set).value(), "prefs.jsonl");
+        QTRY_VERIFY_WITH_TIMEOUT(panel.preferenceSet()->outcome(0).has_value(), kScoreTimeoutMs);
+        const double a = bench.score(0)->rewardSum;
+        const double b = bench.score(1)->rewardSum;
+        QCOMPARE(*panel.preferenceSet()->outcome(0), a > b);
+        panel.next();
+        QCOMPARE(panel.currentIndex(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.preferenceSet()->outcome(1).has_value(), kScoreTimeoutMs);
+        QCOMPARE(panel.preferenceSet()->scoredCount(), 2);
+        QVERIFY(pairs.count() >= 2);
+    }
+
+    void alternativesSubstitute() {
+        cl::EngineClient engine;
+        QVERIFY(loadInto(engine));
+        cl::Workbench bench(&engine);
+        bench.promptPane()->setPrompt("Once upon a time");
+        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        editor->setPlainText(" there was a big dog.");
+        bench.rescoreNow();
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+        QSignalSpy ready(&engine, &cl::EngineClient::alternativesReady);
+        engine.requestAlternatives(bench.requestFor(0), 2, 5);
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), kScoreTimeoutMs);
+        const auto alts = ready.first().at(1).value<cl::Alternatives>();
+        QCOMPARE(alts.position, 2);
+        QCOMPARE(alts.byReward.size(), size_t(5));
+        QCOMPARE(alts.byPolicy.size(), size_t(5));
+        for (size_t i = 1; i < alts.byReward.size(); ++i) {
+            QVERIFY(alts.byReward[i - 1].reward >= alts.byReward[i].reward);
+            QVERIFY(alts.byPolicy[i - 1].logpPolicy >= alts.byPolicy[i].logpPolicy);
+        }
+        const QString before = editor->toPlainText();
+        QVERIFY(editor->substituteToken(2, QString::fromStdString(alts.byPolicy[0].text)));
+        QVERIFY(editor->toPlainText() != before || alts.byPolicy[0].text ==
+                                                       bench.score(0)->tokens[2].text);
+        editor->undo();
+        QCOMPARE(editor->toPlainText(), before);
+    }
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"

@@ -1,0 +1,64 @@
+#pragma once
+// GUI-side handle of the EngineWorker: starts its QThread, forwards requests (queued) and
+// results (as signals on the GUI thread), remembers the loaded pair. The destructor cancels
+// whatever runs, quits the thread and waits for it. GUI thread only, except where noted.
+
+#include "ui/engine_types.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace cl {
+
+class EngineWorker;
+
+class EngineClient : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineClient(QObject* parent = nullptr);
+    ~EngineClient() override;
+
+    /// Loads a pair off the GUI thread; loaded() or loadFailed() follows.
+    void load(const QString& policyDir, const QString& referenceDir);
+    bool isLoading() const { return m_loading; }
+    bool isLoaded() const { return m_loaded; }
+    const ModelInfo& policyInfo() const { return m_policy; }
+    const ModelInfo& referenceInfo() const { return m_reference; }
+    QString policyDir() const { return m_policyDir; }
+    QString referenceDir() const { return m_referenceDir; }
+
+    /// Latest-wins scoring of `slot`; returns the request's generation.
+    quint64 score(int slot, const ScoreRequest& request);
+    /// Top-K alternatives; returns the tag alternativesReady/alternativesFailed carry.
+    quint64 requestAlternatives(const ScoreRequest& request, qint64 position, int k = 10);
+    void setBeta(double beta);
+    /// Cancels loading and scoring now (atomic flags; returns immediately).
+    void cancel();
+    /// True while the worker runs a model (any thread).
+    bool busy() const;
+
+signals:
+    void loadProgress(const QString& stage, qint64 done, qint64 total);
+    void loaded(const cl::ModelInfo& policy, const cl::ModelInfo& reference);
+    void loadFailed(const QString& message);
+    void scored(int slot, quint64 generation, const cl::ScoreRequest& request,
+                const cl::ResponseScore& score);
+    void scoreFailed(int slot, quint64 generation, const QString& message);
+    void alternativesReady(quint64 tag, const cl::Alternatives& alternatives);
+    void alternativesFailed(quint64 tag, const QString& message);
+
+private:
+    QThread m_thread;
+    EngineWorker* m_worker = nullptr; // lives on m_thread, deleted when it finishes
+    bool m_loading = false;
+    bool m_loaded = false;
+    ModelInfo m_policy;
+    ModelInfo m_reference;
+    QString m_policyDir;
+    QString m_referenceDir;
+    QString m_pendingPolicy;
+    QString m_pendingReference;
+    quint64 m_alternativesTag = 0;
+};
+
+} // namespace cl

@@ -1,0 +1,13 @@
+#pragma once
+// Core facade types that travel through queued signals between the GUI and the EngineWorker.
+
+#include "core/engine/model_info.h"
+#include "core/engine/reward_scorer.h"
+#include "core/engine/scoring_types.h"
+
+#include <QMetaType>
+
+Q_DECLARE_METATYPE(cl::ModelInfo)
+Q_DECLARE_METATYPE(cl::ScoreRequest)
+Q_DECLARE_METATYPE(cl::ResponseScore)
+Q_DECLARE_METATYPE(cl::Alternatives)

@@ -1,0 +1,135 @@
+#include "ui/engine_worker.h"
+
+#include <QMutexLocker>
+
+#include <exception>
+
+namespace cl {
+
+EngineWorker::EngineWorker() = default;
+EngineWorker::~EngineWorker() = default;
+
+quint64 EngineWorker::postScore(int slot, const ScoreRequest& request) {
+    quint64 generation = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        generation = ++m_generation;
+        m_pending[slot] = {request, generation};
+        if (m_runningSlot == slot && m_scorer) {
+            m_scorer->cancel(); // the running request of this slot is stale now
+        }
+    }
+    QMetaObject::invokeMethod(this, &EngineWorker::drain, Qt::QueuedConnection);
+    return generation;
+}
+
+void EngineWorker::cancelAll() {
+    m_cancelLoad.store(true);
+    QMutexLocker lock(&m_mutex);
+    m_pending.clear();
+    if (m_scorer) {
+        m_scorer->cancel();
+    }
+}
+
+bool EngineWorker::takePending(int& slot, Pending& job) {
+    QMutexLocker lock(&m_mutex);
+    m_runningSlot = -1;
+    if (m_pending.empty()) {
+        return false;
+    }
+    auto it = m_pending.begin(); // lowest slot first: the chosen response is what the user edits
+    slot = it->first;
+    job = std::move(it->second);
+    m_pending.erase(it);
+    m_runningSlot = slot;
+    return true;
+}
+
+void EngineWorker::drain() {
+    int slot = 0;
+    Pending job;
+    while (takePending(slot, job)) {
+        if (!m_scorer) {
+            emit scoreFailed(slot, job.generation, tr("Load a policy and a reference model first."));
+            continue;
+        }
+        m_busy.store(true);
+        Result<ResponseScore> result = Error{"unknown internal error"};
+        try {
+            result = m_scorer->score(job.request);
+        } catch (const std::exception& e) {
+            result = Error{e.what()};
+        }
+        m_busy.store(false);
+        if (!result.ok()) {
+            if (result.error() != kCancelledMessage) {
+                emit scoreFailed(slot, job.generation, QString::fromStdString(result.error()));
+            }
+            continue; // a cancelled request was superseded or cancelled by the user
+        }
+        emit scored(slot, job.generation, job.request, result.value());
+    }
+}
+
+void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
+    m_cancelLoad.store(false);
+    m_busy.store(true);
+    auto progress = [this](const Progress& p) {
+        emit loadProgress(QString::fromStdString(p.stage), p.done, p.total);
+        return !m_cancelLoad.load();
+    };
+    Result<std::unique_ptr<RewardScorer>> result = Error{"unknown internal error"};
+    try {
+        result = RewardScorer::load(policyDir.toStdString(), referenceDir.toStdString(), {},
+                                    progress);
+    } catch (const std::exception& e) {
+        result = Error{e.what()};
+    }
+    m_busy.store(false);
+    if (!result.ok()) {
+        emit loadFailed(result.error() == kCancelledMessage
+                            ? tr("Loading was cancelled.")
+                            : QString::fromStdString(result.error()));
+        return;
+    }
+    std::unique_ptr<RewardScorer> scorer = std::move(result).value();
+    scorer->setBeta(m_beta);
+    const ModelInfo policy = scorer->policyInfo();
+    const ModelInfo reference = scorer->referenceInfo();
+    {
+        QMutexLocker lock(&m_mutex);
+        m_scorer.swap(scorer);
+    }
+    scorer.reset(); // the old pair is freed here, on the worker thread, outside the lock
+    emit loaded(policy, reference);
+}
+
+void EngineWorker::alternatives(quint64 tag, const ScoreRequest& request, qint64 position, int k) {
+    if (!m_scorer) {
+        emit alternativesFailed(tag, tr("Load a policy and a reference model first."));
+        return;
+    }
+    m_busy.store(true);
+    Result<Alternatives> result = Error{"unknown internal error"};
+    try {
+        result = m_scorer->alternatives(request, position, k);
+    } catch (const std::exception& e) {
+        result = Error{e.what()};
+    }
+    m_busy.store(false);
+    if (result.ok()) {
+        emit alternativesReady(tag, result.value());
+    } else {
+        emit alternativesFailed(tag, QString::fromStdString(result.error()));
+    }
+}
+
+void EngineWorker::setBeta(double beta) {
+    m_beta = beta;
+    if (m_scorer) {
+        m_scorer->setBeta(beta);
+    }
+}
+
+} // namespace cl
