@@ -49,6 +49,7 @@ Result<std::unique_ptr<SpmTokenizer>> SpmTokenizer::finish(const SpmLibrary* lib
     s.addBos = s.bos.has_value(); // LlamaTokenizer's default (add_bos_token=True)
     s.addEos = false;
     t->setSpecial(s);
+    t->m_chunkBytes = t->probeChunking() ? kDefaultChunkBytes : 0;
     return t;
 }
 
@@ -81,42 +82,6 @@ Result<std::unique_ptr<SpmTokenizer>> SpmTokenizer::loadSerialized(const std::st
 void SpmTokenizer::setSpecial(const SpecialTokens& special) {
     m_special = special;
     m_fingerprint = computeFingerprint(*this);
-}
-
-Result<Encoding> SpmTokenizer::encode(const std::string& utf8, bool addSpecial) const {
-    const size_t bad = utf8::firstInvalid(utf8);
-    if (bad != std::string::npos) {
-        return Error{"the text to tokenize is not valid UTF-8 (first bad byte at offset " +
-                     std::to_string(bad) + ")"};
-    }
-    clspm_piece* pieces = nullptr;
-    size_t count = 0;
-    if (m_lib->encode(m_processor, utf8.data(), utf8.size(), &pieces, &count) != 0) {
-        return Error{"sentencepiece could not encode the text: " +
-                     std::string(m_lib->lastError(m_processor))};
-    }
-    std::unique_ptr<clspm_piece, decltype(m_lib->freePieces)> guard(pieces, m_lib->freePieces);
-    Encoding enc;
-    const size_t extra = (addSpecial && m_special.addBos) + (addSpecial && m_special.addEos);
-    enc.ids.reserve(count + extra);
-    enc.pieces.reserve(count + extra);
-    enc.offsets.reserve(count + extra);
-    auto push = [&](int32_t id, int64_t b, int64_t e) {
-        enc.ids.push_back(id);
-        enc.pieces.push_back(idToPiece(id));
-        enc.offsets.emplace_back(b, e);
-    };
-    if (addSpecial && m_special.addBos && m_special.bos) {
-        push(*m_special.bos, 0, 0);
-    }
-    for (size_t i = 0; i < count; ++i) {
-        push(pieces[i].id, pieces[i].begin, pieces[i].end);
-    }
-    if (addSpecial && m_special.addEos && m_special.eos) {
-        const auto n = int64_t(utf8.size());
-        push(*m_special.eos, n, n);
-    }
-    return enc;
 }
 
 std::string SpmTokenizer::decode(const std::vector<int32_t>& ids, bool skipSpecial) const {

@@ -1,5 +1,13 @@
 # Tokenizer tests (issue #4) and the sentencepiece bridge test (issue #2 item 8).
-foreach(_t tst_tokenizer_neox tst_tokenizer_spm tst_tokenizer_llama_json tst_tokenizer_errors)
+foreach(_t tst_tokenizer_neox tst_tokenizer_spm tst_tokenizer_llama_json tst_tokenizer_errors
+           tst_tokenizer_units)
     cl_add_test(${_t} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${_t}.cpp
                 LIBS creditlens_text LABELS unit)
 endforeach()
+# Links LibTorch on purpose: the bridge must work inside a torch process.
+cl_add_test(tst_spm_bridge SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_spm_bridge.cpp
+            LIBS creditlens_text creditlens_engine LABELS unit)
+# Runs the built creditlens-cli (issue #4 item 7 contract).
+cl_add_test(tst_tokenizer_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_tokenizer_cli.cpp
+            LIBS nlohmann_json::nlohmann_json LABELS unit)
+add_dependencies(tst_tokenizer_cli creditlens-cli)

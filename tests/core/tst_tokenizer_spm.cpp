@@ -22,6 +22,8 @@ private slots:
     void folderReadsTokenizerConfig();
     void bareModelDefaults();
     void fingerprints();
+    void longTextChunkingIsExact_data();
+    void longTextChunkingIsExact();
     void bridgeSearchOrder();
     void missingBridgeNamesPaths();
 
@@ -144,6 +146,37 @@ void TestTokenizerSpm::fingerprints() {
     QVERIFY2(again.ok(), again.error().c_str());
     QCOMPARE(again.value()->fingerprint(), m_storiesTok->fingerprint());
     QVERIFY(m_llamaTok->fingerprint() != m_storiesTok->fingerprint());
+}
+
+void TestTokenizerSpm::longTextChunkingIsExact_data() {
+    QTest::addColumn<int>("which");
+    QTest::newRow("llama2") << 0;
+    QTest::newRow("stories260k") << 1;
+}
+
+void TestTokenizerSpm::longTextChunkingIsExact() {
+    // Long texts are encoded in chunks cut at spaces (speed); the result must equal one call.
+    QFETCH(int, which);
+    const auto& tok = dynamic_cast<const cl::SpmTokenizer&>(which == 0 ? *m_llamaTok : *m_storiesTok);
+    QCOMPARE(tok.chunkBytes(), cl::SpmTokenizer::kDefaultChunkBytes); // the load probe passed
+    std::string text;
+    const auto& strings = (which == 0 ? m_llama : m_stories).at("strings");
+    for (int round = 0; text.size() < 40000; ++round) {
+        for (const auto& s : strings) {
+            text += s.at("text").get<std::string>() + (round % 2 ? " " : "\n");
+        }
+    }
+    const auto chunked = tok.encode(text, true);
+    auto whole = cl::Tokenizer::load(tok.source());
+    QVERIFY2(whole.ok(), whole.error().c_str());
+    auto& single = dynamic_cast<cl::SpmTokenizer&>(*whole.value());
+    single.setChunkBytes(0);
+    const auto reference = single.encode(text, true);
+    QVERIFY(chunked.ok() && reference.ok());
+    const QString ids = firstDifference(chunked.value().ids, reference.value().ids);
+    QVERIFY2(ids.isEmpty(), qPrintable(ids.left(300)));
+    QVERIFY(chunked.value().offsets == reference.value().offsets);
+    QVERIFY(chunked.value().pieces == reference.value().pieces);
 }
 
 void TestTokenizerSpm::bridgeSearchOrder() {
