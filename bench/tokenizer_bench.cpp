@@ -28,13 +28,15 @@ double secondsSince(Clock::time_point t0) {
 /// capitals, commas, numbers, a few contractions and paragraphs.
 std::string prose(size_t bytes) {
     static const char* words[] = {
-        "the", "model", "learns", "a", "policy", "that", "prefers", "chosen", "responses",
-        "over", "rejected", "ones", "and", "its", "implicit", "reward", "is", "the", "log",
-        "ratio", "between", "policy", "reference", "when", "we", "look", "at", "each", "token",
-        "credit", "assignment", "becomes", "visible", "in", "long", "answers", "it's", "often",
-        "surprising", "which", "words", "carry", "weight", "beam", "search", "width", "length",
-        "training", "curves", "show", "margins", "growing", "steadily", "after", "warmup",
-        "don't", "forget", "temperature", "sampling", "greedy", "decoding", "evaluation"};
+        "the",      "model",       "learns",     "a",          "policy",   "that",      "prefers",
+        "chosen",   "responses",   "over",       "rejected",   "ones",     "and",       "its",
+        "implicit", "reward",      "is",         "the",        "log",      "ratio",     "between",
+        "policy",   "reference",   "when",       "we",         "look",     "at",        "each",
+        "token",    "credit",      "assignment", "becomes",    "visible",  "in",        "long",
+        "answers",  "it's",        "often",      "surprising", "which",    "words",     "carry",
+        "weight",   "beam",        "search",     "width",      "length",   "training",  "curves",
+        "show",     "margins",     "growing",    "steadily",   "after",    "warmup",    "don't",
+        "forget",   "temperature", "sampling",   "greedy",     "decoding", "evaluation"};
     const size_t nWords = sizeof(words) / sizeof(words[0]);
     std::string out;
     out.reserve(bytes + 256);

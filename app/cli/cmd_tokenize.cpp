@@ -106,7 +106,8 @@ void runDetokenize(const TokenizeOptions& o) {
                            std::to_string(tok->vocabSize()));
         }
     }
-    std::cout << dumpJson(nlohmann::ordered_json{{"text", tok->decode(ids, o.skipSpecial)}}) << "\n";
+    std::cout << dumpJson(nlohmann::ordered_json{{"text", tok->decode(ids, o.skipSpecial)}})
+              << "\n";
 }
 
 } // namespace
@@ -116,11 +117,12 @@ void addTokenizeCommands(CLI::App& app) {
 
     CLI::App* tokenize = app.add_subcommand(
         "tokenize", "Token ids, pieces and byte offsets of text, one JSON object per text");
-    tokenize->add_option("--tokenizer", opts->tokenizer,
-                         "tokenizer.json, .model file, or model folder")
+    tokenize
+        ->add_option("--tokenizer", opts->tokenizer, "tokenizer.json, .model file, or model folder")
         ->required();
     auto* text = tokenize->add_option("--text", opts->text, "the text to tokenize");
-    auto* input = tokenize->add_option("--input", opts->input, "file with one JSON string per line");
+    auto* input =
+        tokenize->add_option("--input", opts->input, "file with one JSON string per line");
     text->excludes(input);
     input->excludes(text);
     tokenize->add_flag("--no-special", opts->noSpecial, "do not add BOS/EOS");
@@ -131,9 +133,10 @@ void addTokenizeCommands(CLI::App& app) {
         runTokenize(*opts);
     });
 
-    CLI::App* detokenize = app.add_subcommand("detokenize", "Text of token ids, as {\"text\": ...}");
-    detokenize->add_option("--tokenizer", opts->tokenizer,
-                           "tokenizer.json, .model file, or model folder")
+    CLI::App* detokenize =
+        app.add_subcommand("detokenize", "Text of token ids, as {\"text\": ...}");
+    detokenize
+        ->add_option("--tokenizer", opts->tokenizer, "tokenizer.json, .model file, or model folder")
         ->required();
     detokenize->add_option("--ids", opts->ids, "comma-separated token ids")->required();
     detokenize->add_flag("--skip-special", opts->skipSpecial, "leave out special tokens");

@@ -32,8 +32,7 @@ bool validId(const clspm_processor* p, int32_t id) {
     return p != nullptr && p->loaded && id >= 0 && id < p->sp.GetPieceSize();
 }
 
-template <class Fn>
-int guarded(const clspm_processor* p, Fn&& fn) {
+template <class Fn> int guarded(const clspm_processor* p, Fn&& fn) {
     try {
         return fn();
     } catch (const std::exception& e) {
@@ -135,8 +134,7 @@ void clspm_free_pieces(clspm_piece* pieces) {
     std::free(pieces);
 }
 
-int clspm_decode(const clspm_processor* p, const int32_t* ids, size_t n, char** out,
-                 size_t* size) {
+int clspm_decode(const clspm_processor* p, const int32_t* ids, size_t n, char** out, size_t* size) {
     if (p == nullptr || out == nullptr || size == nullptr || (ids == nullptr && n > 0)) {
         return -1;
     }

@@ -65,7 +65,8 @@ std::vector<AddedSplit> AddedVocabulary::split(std::string_view text, bool norma
         const AddedToken* found = nullptr;
         for (const size_t index : candidates) {
             const std::string& c = m_tokens[index].content;
-            if (c.size() <= text.size() - pos && std::memcmp(text.data() + pos, c.data(), c.size()) == 0) {
+            if (c.size() <= text.size() - pos &&
+                std::memcmp(text.data() + pos, c.data(), c.size()) == 0) {
                 found = &m_tokens[index];
                 break; // longest first
             }

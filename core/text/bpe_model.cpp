@@ -15,7 +15,7 @@ namespace cl {
 
 namespace {
 
-constexpr size_t kMaxCachedWord = 256;   // bytes; longer words are not cached
+constexpr size_t kMaxCachedWord = 256; // bytes; longer words are not cached
 constexpr size_t kMaxCacheEntries = 200000;
 
 uint64_t pairKey(int32_t a, int32_t b) {

@@ -15,10 +15,10 @@
 namespace cl {
 
 struct BpeOptions {
-    bool byteLevel = false;     ///< words are raw bytes mapped through bytes_to_unicode first
-    bool byteFallback = false;  ///< unknown characters become <0xXX> pieces when all exist
-    bool fuseUnk = false;       ///< consecutive unknown characters become one unk
-    bool ignoreMerges = false;  ///< a word that is itself in the vocab is returned whole
+    bool byteLevel = false;    ///< words are raw bytes mapped through bytes_to_unicode first
+    bool byteFallback = false; ///< unknown characters become <0xXX> pieces when all exist
+    bool fuseUnk = false;      ///< consecutive unknown characters become one unk
+    bool ignoreMerges = false; ///< a word that is itself in the vocab is returned whole
     std::optional<std::string> unkToken;
 };
 
@@ -67,8 +67,8 @@ private:
     std::unordered_map<uint64_t, std::pair<int32_t, int32_t>> m_merges; // (a,b) -> (rank, new)
     BpeOptions m_options;
     std::optional<int32_t> m_unkId;
-    std::array<int32_t, 256> m_byteIds{};       // byte-level: byte -> id of its character
-    std::array<int32_t, 256> m_fallbackIds{};   // <0xXX> ids, -1 when absent
+    std::array<int32_t, 256> m_byteIds{};     // byte-level: byte -> id of its character
+    std::array<int32_t, 256> m_fallbackIds{}; // <0xXX> ids, -1 when absent
     struct Cache;
     std::unique_ptr<Cache> m_cache;
 };

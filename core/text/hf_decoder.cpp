@@ -91,7 +91,8 @@ void HfDecoder::parseInto(const nlohmann::json& j, const std::string& where) {
         if (!pattern.is_object() || !pattern.contains("String") ||
             !pattern.at("String").is_string() || !j.contains("content") ||
             !j.at("content").is_string()) {
-            throw std::invalid_argument(where + " (Replace) needs pattern {\"String\": ...} and "
+            throw std::invalid_argument(where +
+                                        " (Replace) needs pattern {\"String\": ...} and "
                                         "a content string; regex patterns are not supported");
         }
         step.a = pattern.at("String").get<std::string>();

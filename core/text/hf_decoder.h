@@ -24,11 +24,11 @@ private:
     enum class Kind { ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace };
     struct Step {
         Kind kind;
-        std::string a;       // Replace pattern, Strip content, Metaspace replacement
-        std::string b;       // Replace content
-        size_t start = 0;    // Strip
-        size_t stop = 0;     // Strip
-        bool prefix = true;  // Metaspace: the first token's replacement is dropped
+        std::string a;      // Replace pattern, Strip content, Metaspace replacement
+        std::string b;      // Replace content
+        size_t start = 0;   // Strip
+        size_t stop = 0;    // Strip
+        bool prefix = true; // Metaspace: the first token's replacement is dropped
     };
     void parseInto(const nlohmann::json& j, const std::string& where);
     static void applyStep(const Step& step, std::vector<std::string>& tokens);

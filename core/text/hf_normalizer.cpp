@@ -38,7 +38,8 @@ void HfNormalizer::parseInto(const nlohmann::json& j, const std::string& where) 
         const auto& pattern = j.contains("pattern") ? j.at("pattern") : nlohmann::json();
         if (!pattern.is_object() || !pattern.contains("String") ||
             !pattern.at("String").is_string()) {
-            throw std::invalid_argument(where + " (Replace) has a pattern that is not a plain "
+            throw std::invalid_argument(where +
+                                        " (Replace) has a pattern that is not a plain "
                                         "{\"String\": ...}; regex patterns are not supported");
         }
         const std::string from = pattern.at("String").get<std::string>();

@@ -67,8 +67,8 @@ void HfPreTokenizer::parseInto(const nlohmann::json& j, const std::string& where
             }
         } else {
             // Older files: add_prefix_space true = always, false = never.
-            step.prepend = boolField(j, "add_prefix_space", true) ? Prepend::Always
-                                                                  : Prepend::Never;
+            step.prepend =
+                boolField(j, "add_prefix_space", true) ? Prepend::Always : Prepend::Never;
         }
         m_steps.push_back(step);
     } else if (type == "Sequence") {

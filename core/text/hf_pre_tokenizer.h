@@ -31,11 +31,11 @@ private:
     enum class Prepend { Always, First, Never };
     struct Step {
         Kind kind;
-        bool addPrefixSpace = false;              // ByteLevel
+        bool addPrefixSpace = false;                // ByteLevel
         std::shared_ptr<const RegexSplitter> regex; // ByteLevel with use_regex
-        std::string replacement;                  // Metaspace
-        Prepend prepend = Prepend::Always;        // Metaspace
-        bool split = true;                        // Metaspace
+        std::string replacement;                    // Metaspace
+        Prepend prepend = Prepend::Always;          // Metaspace
+        bool split = true;                          // Metaspace
     };
     void parseInto(const nlohmann::json& j, const std::string& where);
     static void applyStep(const Step& step, NormalizedText piece, std::vector<NormalizedText>& out);

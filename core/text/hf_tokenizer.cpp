@@ -104,8 +104,8 @@ std::string HfTokenizer::decode(const std::vector<int32_t>& ids, bool skipSpecia
 std::string HfTokenizer::cleanUpTokenizationSpaces(const std::string& text) {
     // transformers tokenization_utils_base.py, clean_up_tokenization().
     static const std::pair<const char*, const char*> kRules[] = {
-        {" .", "."},     {" ?", "?"},     {" !", "!"},     {" ,", ","},   {" ' ", "'"},
-        {" n't", "n't"}, {" 'm", "'m"},   {" 's", "'s"},   {" 've", "'ve"}, {" 're", "'re"}};
+        {" .", "."},     {" ?", "?"},   {" !", "!"},   {" ,", ","},     {" ' ", "'"},
+        {" n't", "n't"}, {" 'm", "'m"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
     std::string out = text;
     for (const auto& [from, to] : kRules) {
         const std::string f(from), t(to);

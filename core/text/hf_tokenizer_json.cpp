@@ -60,7 +60,8 @@ std::vector<AddedToken> readAddedTokens(const json& j) {
         const json& t = list[i];
         if (!t.is_object() || !t.contains("id") || !t.at("id").is_number_integer() ||
             !t.contains("content") || !t.at("content").is_string()) {
-            fail("added_tokens[" + std::to_string(i) + "] needs an integer id and a content string");
+            fail("added_tokens[" + std::to_string(i) +
+                 "] needs an integer id and a content string");
         }
         AddedToken a;
         a.id = t.at("id").get<int32_t>();
@@ -184,8 +185,8 @@ std::unique_ptr<HfTokenizer> HfTokenizer::fromJson(const std::string& jsonText,
         if (model.contains("unk_token") && model.at("unk_token").is_string()) {
             options.unkToken = model.at("unk_token").get<std::string>();
         }
-        tokenizer->m_model = std::make_unique<BpeModel>(
-            std::move(vocab), readMerges(model.at("merges")), options);
+        tokenizer->m_model =
+            std::make_unique<BpeModel>(std::move(vocab), readMerges(model.at("merges")), options);
         tokenizer->m_added = AddedVocabulary(readAddedTokens(j));
 
         PostIds post;

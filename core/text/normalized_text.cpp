@@ -71,7 +71,8 @@ std::pair<int64_t, int64_t> NormalizedText::originalRange(size_t b, size_t e) co
     // cut(p): where a token boundary before normalized byte p falls in the original text. A
     // boundary inside a character moves to the character's start (the span rule).
     auto cut = [&](size_t p) {
-        while (p > 0 && p < m_text.size() && (static_cast<unsigned char>(m_text[p]) & 0xC0) == 0x80) {
+        while (p > 0 && p < m_text.size() &&
+               (static_cast<unsigned char>(m_text[p]) & 0xC0) == 0x80) {
             --p;
         }
         return p < m_text.size() ? beginAt(p) : m_finish;
@@ -170,9 +171,9 @@ void NormalizedText::normalizeForm(const std::string& form) {
     while (pos < m_text.size()) {
         size_t len = 1;
         const char32_t cp = utf8::decodeAt(m_text, pos, len);
-        if (pos > 0 && utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev),
-                                                        static_cast<utf8proc_int32_t>(cp),
-                                                        &state)) {
+        if (pos > 0 &&
+            utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(prev),
+                                             static_cast<utf8proc_int32_t>(cp), &state)) {
             flush(clusterStart, pos);
             clusterStart = pos;
         }

@@ -52,8 +52,8 @@ private:
 
     std::string m_text;
     int64_t m_start = 0;
-    int64_t m_finish = 0;     // original offset where this piece ends
-    bool m_identity = true;   // m_begin/m_end are implicit (byte i <-> m_start + i)
+    int64_t m_finish = 0;   // original offset where this piece ends
+    bool m_identity = true; // m_begin/m_end are implicit (byte i <-> m_start + i)
     std::vector<int64_t> m_begin;
     std::vector<int64_t> m_end;
 };

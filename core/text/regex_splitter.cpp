@@ -20,16 +20,15 @@ const char* RegexSplitter::gpt2Pattern() {
 RegexSplitter::RegexSplitter(const std::string& pattern) : m_impl(std::make_unique<Impl>()) {
     int errorCode = 0;
     PCRE2_SIZE errorOffset = 0;
-    m_impl->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()),
-                                 PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &errorCode,
-                                 &errorOffset, nullptr);
+    m_impl->code =
+        pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), PCRE2_ZERO_TERMINATED,
+                      PCRE2_UTF | PCRE2_UCP, &errorCode, &errorOffset, nullptr);
     if (m_impl->code == nullptr) {
         PCRE2_UCHAR message[256];
         pcre2_get_error_message(errorCode, message, sizeof(message));
         throw std::invalid_argument("the regular expression '" + pattern +
-                                    "' does not compile at offset " +
-                                    std::to_string(errorOffset) + ": " +
-                                    reinterpret_cast<const char*>(message));
+                                    "' does not compile at offset " + std::to_string(errorOffset) +
+                                    ": " + reinterpret_cast<const char*>(message));
     }
     pcre2_jit_compile(m_impl->code, PCRE2_JIT_COMPLETE); // falls back to the interpreter
 }

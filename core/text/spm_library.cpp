@@ -22,8 +22,7 @@ namespace {
 
 constexpr const char* kBridgeName = "libcreditlens_spm_bridge.so";
 
-template <class Fn>
-bool bind(void* handle, const char* name, Fn& fn) {
+template <class Fn> bool bind(void* handle, const char* name, Fn& fn) {
     fn = reinterpret_cast<Fn>(dlsym(handle, name));
     return fn != nullptr;
 }

@@ -11,6 +11,9 @@
 namespace cl {
 
 /// The bridge's entry points. Loaded once per process and never unloaded.
+/// Caveats of RTLD_DEEPBIND (REFERENCE.md §7.4): glibc only, and not usable under
+/// AddressSanitizer (ASan refuses DEEPBIND libraries), so sanitizer builds cannot read .model
+/// files; tokenizer.json needs no bridge.
 class SpmLibrary {
 public:
     /// The loaded bridge, or an Error that lists every path tried. Thread-safe; the first

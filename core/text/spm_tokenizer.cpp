@@ -21,14 +21,14 @@ SpmTokenizer::~SpmTokenizer() {
     m_lib->free(m_processor);
 }
 
-Result<std::unique_ptr<SpmTokenizer>> SpmTokenizer::finish(const SpmLibrary* lib,
-                                                           clspm_processor* p, int rc,
-                                                           const std::string& source) {
+Result<std::unique_ptr<SpmTokenizer>>
+SpmTokenizer::finish(const SpmLibrary* lib, clspm_processor* p, int rc, const std::string& source) {
     std::unique_ptr<SpmTokenizer> t(new SpmTokenizer(lib, p, source));
     if (rc != 0) {
         return Error{"the sentencepiece model " + source +
                      " could not be loaded; expected a complete sentencepiece .model file "
-                     "(sentencepiece says: " + lib->lastError(p) + ")"};
+                     "(sentencepiece says: " +
+                     lib->lastError(p) + ")"};
     }
     const int32_t n = lib->pieceSize(p);
     if (n <= 0) {

@@ -19,7 +19,7 @@ public:
     static Result<std::unique_ptr<SpmTokenizer>> loadFile(const std::string& path);
     /// Loads a serialized ModelProto; `source` names it in errors.
     static Result<std::unique_ptr<SpmTokenizer>> loadSerialized(const std::string& bytes,
-                                                                 const std::string& source);
+                                                                const std::string& source);
     ~SpmTokenizer() override;
 
     Result<Encoding> encode(const std::string& utf8, bool addSpecial) const override;
@@ -52,8 +52,7 @@ private:
 
     /// Encodes text (the input's bytes [base, base + size)) and appends to enc. continuation:
     /// text follows a space at base - 1 that sentencepiece's dummy prefix stands for.
-    Status encodeRange(std::string_view text, int64_t base, bool continuation,
-                       Encoding& enc) const;
+    Status encodeRange(std::string_view text, int64_t base, bool continuation, Encoding& enc) const;
     bool probeChunking();
 
     const SpmLibrary* m_lib;

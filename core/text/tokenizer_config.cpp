@@ -92,9 +92,9 @@ TokenizerConfig readTokenizerConfig(const std::string& dir) {
     return c;
 }
 
-SpecialTokens resolveSpecialTokens(
-    const TokenizerConfig& config, const SpecialTokens& intrinsic,
-    const std::function<std::optional<int32_t>(const std::string&)>& lookup) {
+SpecialTokens
+resolveSpecialTokens(const TokenizerConfig& config, const SpecialTokens& intrinsic,
+                     const std::function<std::optional<int32_t>(const std::string&)>& lookup) {
     auto pick = [&](const std::optional<std::string>& token, std::optional<int32_t> own,
                     std::optional<int32_t> fallback) -> std::optional<int32_t> {
         if (token) {

@@ -24,8 +24,8 @@ TokenizerConfig readTokenizerConfig(const std::string& dir);
 /// The special tokens after applying the configs over the tokenizer's own: a token string from
 /// tokenizer_config.json wins when it is in the vocab, then the tokenizer's own id, then
 /// config.json's id; add_bos_token/add_eos_token override the tokenizer's default.
-SpecialTokens resolveSpecialTokens(
-    const TokenizerConfig& config, const SpecialTokens& intrinsic,
-    const std::function<std::optional<int32_t>(const std::string&)>& lookup);
+SpecialTokens
+resolveSpecialTokens(const TokenizerConfig& config, const SpecialTokens& intrinsic,
+                     const std::function<std::optional<int32_t>(const std::string&)>& lookup);
 
 } // namespace cl

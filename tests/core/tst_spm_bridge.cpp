@@ -35,9 +35,10 @@ namespace {
 
 /// Deterministic English-like corpus (a fixed word list, an LCG for the order).
 std::string corpus() {
-    const char* words[] = {"the", "cat", "sat", "on", "a", "mat", "and", "dog", "ran", "to",
-                           "park", "with", "little", "girl", "named", "Lily", "she", "loved",
-                           "play", "outside", "sun", "was", "warm", "day", "happy", "w\xC3\xB6rld"};
+    const char* words[] = {"the",   "cat",  "sat", "on",    "a",           "mat",     "and",
+                           "dog",   "ran",  "to",  "park",  "with",        "little",  "girl",
+                           "named", "Lily", "she", "loved", "play",        "outside", "sun",
+                           "was",   "warm", "day", "happy", "w\xC3\xB6rld"};
     std::string out;
     uint32_t state = 12345;
     for (int line = 0; line < 400; ++line) {

@@ -18,15 +18,15 @@ struct Run {
 };
 
 Run cli(const QStringList& args) {
-    const QString exe = QString::fromLocal8Bit(qgetenv("CREDITLENS_BINARY_DIR")) +
-                        "/app/cli/creditlens-cli";
+    const QString exe =
+        QString::fromLocal8Bit(qgetenv("CREDITLENS_BINARY_DIR")) + "/app/cli/creditlens-cli";
     QProcess p;
     p.start(exe, args);
     if (!p.waitForFinished(60000)) {
         return {-1, {}, "did not finish: " + exe.toLocal8Bit()};
     }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-            p.readAllStandardOutput(), p.readAllStandardError()};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+            p.readAllStandardError()};
 }
 
 } // namespace
@@ -53,7 +53,8 @@ void TestTokenizerCli::tokenizeText() {
     Run r = cli({"tokenize", "--tokenizer", m_stories, "--text", "Once upon"});
     QVERIFY2(r.code == 0, r.err.constData());
     QCOMPARE(r.out, QByteArray(R"({"ids":[1,403,407],"pieces":["<s>","▁Once","▁upon"],)"
-                               R"("offsets":[[0,0],[0,4],[4,9]]})" "\n"));
+                               R"("offsets":[[0,0],[0,4],[4,9]]})"
+                               "\n"));
     r = cli({"tokenize", "--tokenizer", m_stories, "--text", "Once upon", "--no-special"});
     QCOMPARE(nlohmann::json::parse(r.out.toStdString()).at("ids"),
              nlohmann::json::array({403, 407}));
@@ -66,8 +67,9 @@ void TestTokenizerCli::tokenizeInputFile() {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write("\"Hello world\"\n\n\"caf\\u00e9\"\n");
     f.close();
-    const Run r = cli({"tokenize", "--tokenizer",
-                       cl::test::fixturePath("tokenizers/pythia/tokenizer.json"), "--input", input});
+    const Run r =
+        cli({"tokenize", "--tokenizer", cl::test::fixturePath("tokenizers/pythia/tokenizer.json"),
+             "--input", input});
     QVERIFY2(r.code == 0, r.err.constData());
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
     QCOMPARE(lines.size(), 2); // the blank line carries no string

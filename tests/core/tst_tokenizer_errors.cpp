@@ -23,9 +23,7 @@ json validJson() {
             {"post_processor", nullptr},
             {"decoder", {{"type", "ByteLevel"}}},
             {"model",
-             {{"type", "BPE"},
-              {"vocab", {{"a", 0}, {"b", 1}, {"ab", 2}}},
-              {"merges", {"a b"}}}}};
+             {{"type", "BPE"}, {"vocab", {{"a", 0}, {"b", 1}, {"ab", 2}}}, {"merges", {"a b"}}}}};
 }
 
 } // namespace
@@ -169,7 +167,7 @@ void TestTokenizerErrors::invalidUtf8Text() {
     const auto tok = cl::Tokenizer::load(cl::test::fixtureStd(which));
     QVERIFY2(tok.ok(), tok.error().c_str());
     for (const std::string& bad : {std::string("abc\xFF"), std::string("abc\xC3"),
-                                  std::string("abc\xED\xA0\x80"), std::string("abc\xC0\xAF")}) {
+                                   std::string("abc\xED\xA0\x80"), std::string("abc\xC0\xAF")}) {
         const auto enc = tok.value()->encode(bad, true);
         QVERIFY(!enc.ok());
         QVERIFY2(enc.error().find("not valid UTF-8 (first bad byte at offset 3)") !=

@@ -26,8 +26,7 @@ inline void writeTextFile(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
 }
 
-template <class T>
-QString joined(const std::vector<T>& v) {
+template <class T> QString joined(const std::vector<T>& v) {
     QStringList parts;
     for (const T& x : v) {
         if constexpr (std::is_same_v<T, std::string>) {
@@ -40,8 +39,7 @@ QString joined(const std::vector<T>& v) {
 }
 
 /// Compares two lists and names the first difference ("" when equal).
-template <class T>
-QString firstDifference(const std::vector<T>& got, const std::vector<T>& want) {
+template <class T> QString firstDifference(const std::vector<T>& got, const std::vector<T>& want) {
     if (got == want) {
         return {};
     }
@@ -56,7 +54,10 @@ inline QString spanProblem(const Encoding& enc, int64_t size, bool cover) {
         const auto [b, e] = enc.offsets[i];
         if (b > e || b < 0 || e > size) {
             return QStringLiteral("token %1 has span [%2,%3) outside the text of %4 bytes")
-                .arg(i).arg(b).arg(e).arg(size);
+                .arg(i)
+                .arg(b)
+                .arg(e)
+                .arg(size);
         }
         if (b < pos || (cover && b != pos)) {
             return QStringLiteral("token %1 starts at %2, previous end %3").arg(i).arg(b).arg(pos);

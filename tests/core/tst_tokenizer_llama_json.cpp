@@ -27,20 +27,32 @@ json tinyModel(bool byteFallback) {
         vocab[name] = 3 + b;
     }
     const std::vector<std::string> pieces = {
-        kMeta, "h", "e", "l", "o", "w", "r", "d",                      // 259..266
-        kMeta + "h", "el", kMeta + "hel", "lo", kMeta + "hello",       // 267..271
-        kMeta + "w", "or", kMeta + "wor", "ld", kMeta + "world"};      // 272..276
+        kMeta,       "h",  "e",           "l",  "o",
+        "w",         "r",  "d",                                   // 259..266
+        kMeta + "h", "el", kMeta + "hel", "lo", kMeta + "hello",  // 267..271
+        kMeta + "w", "or", kMeta + "wor", "ld", kMeta + "world"}; // 272..276
     for (size_t i = 0; i < pieces.size(); ++i) {
         vocab[pieces[i]] = 259 + int(i);
     }
     // Ranks 0..9; the last five use the ["a","b"] form of tokenizers >= 0.20.
-    json merges = {kMeta + " h", "e l", kMeta + "h el", "l o", kMeta + "hel lo",
-                   json::array({kMeta, "w"}), json::array({"o", "r"}),
-                   json::array({kMeta + "w", "or"}), json::array({"l", "d"}),
+    json merges = {kMeta + " h",
+                   "e l",
+                   kMeta + "h el",
+                   "l o",
+                   kMeta + "hel lo",
+                   json::array({kMeta, "w"}),
+                   json::array({"o", "r"}),
+                   json::array({kMeta + "w", "or"}),
+                   json::array({"l", "d"}),
                    json::array({kMeta + "wor", "ld"})};
-    return {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", "<unk>"},
-            {"continuing_subword_prefix", nullptr}, {"end_of_word_suffix", nullptr},
-            {"fuse_unk", true}, {"byte_fallback", byteFallback}, {"vocab", vocab},
+    return {{"type", "BPE"},
+            {"dropout", nullptr},
+            {"unk_token", "<unk>"},
+            {"continuing_subword_prefix", nullptr},
+            {"end_of_word_suffix", nullptr},
+            {"fuse_unk", true},
+            {"byte_fallback", byteFallback},
+            {"vocab", vocab},
             {"merges", merges}};
 }
 
@@ -48,8 +60,12 @@ json addedTokens() {
     json list = json::array();
     const char* names[] = {"<unk>", "<s>", "</s>"};
     for (int id = 0; id < 3; ++id) {
-        list.push_back({{"id", id}, {"content", names[id]}, {"single_word", false},
-                        {"lstrip", false}, {"rstrip", false}, {"normalized", false},
+        list.push_back({{"id", id},
+                        {"content", names[id]},
+                        {"single_word", false},
+                        {"lstrip", false},
+                        {"rstrip", false},
+                        {"normalized", false},
                         {"special", true}});
     }
     return list;
@@ -66,32 +82,42 @@ json llamaDecoder() {
 
 json bosTemplate() {
     return {{"type", "TemplateProcessing"},
-            {"single", {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}},
-                        {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
+            {"single",
+             {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}},
+              {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
             {"pair", json::array()},
             {"special_tokens", {{"<s>", {{"id", "<s>"}, {"ids", {1}}, {"tokens", {"<s>"}}}}}}};
 }
 
 /// legacy: Sequence[Prepend ▁, Replace " " -> ▁], no pre-tokenizer.
 json legacyJson(bool byteFallback = true) {
-    json normalizer = {{"type", "Sequence"},
-                       {"normalizers",
-                        {{{"type", "Prepend"}, {"prepend", kMeta}},
-                         {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", kMeta}}}}};
-    return {{"version", "1.0"}, {"added_tokens", addedTokens()}, {"normalizer", normalizer},
-            {"pre_tokenizer", nullptr}, {"post_processor", bosTemplate()},
-            {"decoder", llamaDecoder()}, {"model", tinyModel(byteFallback)}};
+    json normalizer = {
+        {"type", "Sequence"},
+        {"normalizers",
+         {{{"type", "Prepend"}, {"prepend", kMeta}},
+          {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", kMeta}}}}};
+    return {{"version", "1.0"},
+            {"added_tokens", addedTokens()},
+            {"normalizer", normalizer},
+            {"pre_tokenizer", nullptr},
+            {"post_processor", bosTemplate()},
+            {"decoder", llamaDecoder()},
+            {"model", tinyModel(byteFallback)}};
 }
 
 /// non-legacy: Metaspace pre-tokenizer with the given scheme.
 json metaspaceJson(const std::string& scheme, bool split, bool metaspaceDecoder = false) {
-    json pre = {{"type", "Metaspace"}, {"replacement", kMeta}, {"prepend_scheme", scheme},
+    json pre = {{"type", "Metaspace"},
+                {"replacement", kMeta},
+                {"prepend_scheme", scheme},
                 {"split", split}};
-    json decoder = metaspaceDecoder ? json{{"type", "Metaspace"}, {"replacement", kMeta},
-                                           {"prepend_scheme", scheme}, {"split", split}}
+    json decoder = metaspaceDecoder ? json{{"type", "Metaspace"},
+                                           {"replacement", kMeta},
+                                           {"prepend_scheme", scheme},
+                                           {"split", split}}
                                     : llamaDecoder();
-    return {{"added_tokens", addedTokens()}, {"normalizer", nullptr}, {"pre_tokenizer", pre},
-            {"post_processor", bosTemplate()}, {"decoder", decoder}, {"model", tinyModel(true)}};
+    return {{"added_tokens", addedTokens()},   {"normalizer", nullptr}, {"pre_tokenizer", pre},
+            {"post_processor", bosTemplate()}, {"decoder", decoder},    {"model", tinyModel(true)}};
 }
 
 } // namespace
@@ -138,7 +164,8 @@ void TestTokenizerLlamaJson::encodes_data() {
     const auto never = QByteArray::fromStdString(metaspaceJson("never", false).dump());
     const auto splitting = QByteArray::fromStdString(metaspaceJson("always", true).dump());
     QTest::newRow("legacy") << legacy << QByteArray("hello world") << Ids{271, 276};
-    QTest::newRow("legacy two spaces") << legacy << QByteArray("hello  world") << Ids{271, 259, 276};
+    QTest::newRow("legacy two spaces")
+        << legacy << QByteArray("hello  world") << Ids{271, 259, 276};
     // Prepend acts on each piece between added tokens, so text after <s> gets ▁ too.
     QTest::newRow("legacy after <s>") << legacy << QByteArray("<s>hello") << Ids{1, 271};
     QTest::newRow("legacy empty") << legacy << QByteArray("") << Ids{};
@@ -167,8 +194,8 @@ void TestTokenizerLlamaJson::encodes() {
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
     QVERIFY(cl::test::spanProblem(enc.value(), text.size(), true).isEmpty());
     // Lossless: decode gives the text back (minus a leading "<s>" which decodes as itself).
-    QCOMPARE(tok->decode(enc.value().ids, true), text.toStdString().substr(
-                                                    text.startsWith("<s>") ? 3 : 0));
+    QCOMPARE(tok->decode(enc.value().ids, true),
+             text.toStdString().substr(text.startsWith("<s>") ? 3 : 0));
 }
 
 void TestTokenizerLlamaJson::legacySpans() {
@@ -215,9 +242,9 @@ void TestTokenizerLlamaJson::templateAndConfigSpecials() {
     QCOMPARE(tok->decode(enc.ids, true), std::string("hello"));
 
     // tokenizer_config.json overrides the template: no BOS, but EOS.
-    const auto configured = load(legacyJson(), json{{"add_bos_token", false},
-                                                    {"add_eos_token", true},
-                                                    {"eos_token", "</s>"}});
+    const auto configured =
+        load(legacyJson(),
+             json{{"add_bos_token", false}, {"add_eos_token", true}, {"eos_token", "</s>"}});
     QVERIFY(configured);
     enc = configured->encode("hello", true).value();
     QCOMPARE(enc.ids, (Ids{271, 2}));

@@ -29,7 +29,8 @@ private:
 
 void TestTokenizerNeox::initTestCase() {
     CL_REQUIRE_FIXTURES();
-    m_fixture = cl::test::readJsonFile(cl::test::fixtureStd("tokenizers/neox_pythia_tokenizations.json"));
+    m_fixture =
+        cl::test::readJsonFile(cl::test::fixtureStd("tokenizers/neox_pythia_tokenizations.json"));
     auto tok = cl::Tokenizer::load(cl::test::fixtureStd("tokenizers/pythia/tokenizer.json"));
     QVERIFY2(tok.ok(), tok.error().c_str());
     m_tok = std::move(tok).value();
@@ -53,7 +54,8 @@ void TestTokenizerNeox::matchesHf() {
 
     const QString ids = firstDifference(e.ids, s.at("ids").get<std::vector<int32_t>>());
     QVERIFY2(ids.isEmpty(), qPrintable("ids: " + ids));
-    const QString pieces = firstDifference(e.pieces, s.at("tokens").get<std::vector<std::string>>());
+    const QString pieces =
+        firstDifference(e.pieces, s.at("tokens").get<std::vector<std::string>>());
     QVERIFY2(pieces.isEmpty(), qPrintable("pieces: " + pieces));
 
     // Byte-level BPE is lossless at span level: spans tile the original text.

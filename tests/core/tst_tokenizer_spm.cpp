@@ -88,8 +88,11 @@ void TestTokenizerSpm::matchesSentencepiece() {
                                                proto[i].at("byte_end").get<int64_t>());
         QVERIFY2(e.offsets[i] == want,
                  qPrintable(QStringLiteral("piece %1: span [%2,%3), sentencepiece [%4,%5)")
-                                .arg(i).arg(e.offsets[i].first).arg(e.offsets[i].second)
-                                .arg(want.first).arg(want.second)));
+                                .arg(i)
+                                .arg(e.offsets[i].first)
+                                .arg(e.offsets[i].second)
+                                .arg(want.first)
+                                .arg(want.second)));
     }
     const bool lossless = s.at("roundtrip_exact").get<bool>();
     const QString spans = spanProblem(e, int64_t(text.size()), lossless);
@@ -157,7 +160,8 @@ void TestTokenizerSpm::longTextChunkingIsExact_data() {
 void TestTokenizerSpm::longTextChunkingIsExact() {
     // Long texts are encoded in chunks cut at spaces (speed); the result must equal one call.
     QFETCH(int, which);
-    const auto& tok = dynamic_cast<const cl::SpmTokenizer&>(which == 0 ? *m_llamaTok : *m_storiesTok);
+    const auto& tok =
+        dynamic_cast<const cl::SpmTokenizer&>(which == 0 ? *m_llamaTok : *m_storiesTok);
     QCOMPARE(tok.chunkBytes(), cl::SpmTokenizer::kDefaultChunkBytes); // the load probe passed
     std::string text;
     const auto& strings = (which == 0 ? m_llama : m_stories).at("strings");
@@ -191,7 +195,8 @@ void TestTokenizerSpm::bridgeSearchOrder() {
 }
 
 void TestTokenizerSpm::missingBridgeNamesPaths() {
-    const auto r = cl::SpmLibrary::loadFrom({"/nowhere/a.so", "/usr/lib/x86_64-linux-gnu/libm.so.6"});
+    const auto r =
+        cl::SpmLibrary::loadFrom({"/nowhere/a.so", "/usr/lib/x86_64-linux-gnu/libm.so.6"});
     QVERIFY(!r.ok());
     QVERIFY2(r.error().find("/nowhere/a.so (not found)") != std::string::npos, r.error().c_str());
     QVERIFY2(r.error().find("CREDITLENS_SPM_BRIDGE") != std::string::npos, r.error().c_str());

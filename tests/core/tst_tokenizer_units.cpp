@@ -52,7 +52,9 @@ void TestTokenizerUnits::utf8Validation() {
 void TestTokenizerUnits::lossyDecoding() {
     // One U+FFFD per maximal ill-formed subpart, as Rust's from_utf8_lossy.
     const std::string fffd = "\xEF\xBF\xBD";
-    QCOMPARE(cl::utf8::lossy("a\xE6\x97" "b"), "a" + fffd + "b");
+    QCOMPARE(cl::utf8::lossy("a\xE6\x97"
+                             "b"),
+             "a" + fffd + "b");
     QCOMPARE(cl::utf8::lossy("\x80\x80"), fffd + fffd);
     QCOMPARE(cl::utf8::lossy("\xC3\xA9"), std::string("\xC3\xA9"));
     QCOMPARE(cl::utf8::lossy("\xF0\x9F\xA4"), fffd);
@@ -76,7 +78,8 @@ void TestTokenizerUnits::utf16Index_data() {
 void TestTokenizerUnits::utf16Index() {
     QFETCH(int, byteOffset);
     QFETCH(int, utf16);
-    const std::string text = "a\xC3\xA9\xE6\x97\xA5\xF0\x9F\xA4\x97" "b";
+    const std::string text = "a\xC3\xA9\xE6\x97\xA5\xF0\x9F\xA4\x97"
+                             "b";
     QCOMPARE(cl::utf8ByteToUtf16Index(text, byteOffset), int64_t(utf16));
     // Agrees with Qt's own UTF-16 for character boundaries.
     if (byteOffset == 10) {
@@ -107,7 +110,8 @@ void TestTokenizerUnits::gpt2Split_data() {
     QTest::newRow("space run") << "a   b" << QStringList{"a", "  ", " b"};
     QTest::newRow("trailing spaces") << "a  " << QStringList{"a", "  "};
     QTest::newRow("digits") << "$38,000" << QStringList{"$", "38", ",", "000"};
-    QTest::newRow("unicode letters") << "caf\u00e9 \u65e5\u672c" << QStringList{"caf\u00e9", " \u65e5\u672c"};
+    QTest::newRow("unicode letters")
+        << "caf\u00e9 \u65e5\u672c" << QStringList{"caf\u00e9", " \u65e5\u672c"};
     QTest::newRow("newlines") << "a\n\nb" << QStringList{"a", "\n", "\n", "b"};
 }
 
@@ -127,7 +131,9 @@ void TestTokenizerUnits::alignmentThroughReplaceAndPrepend() {
     cl::NormalizedText t("ab cd", 10);
     t.prepend("\xE2\x96\x81");
     t.replaceAll(" ", "\xE2\x96\x81");
-    QCOMPARE(t.text(), std::string("\xE2\x96\x81" "ab\xE2\x96\x81" "cd"));
+    QCOMPARE(t.text(), std::string("\xE2\x96\x81"
+                                   "ab\xE2\x96\x81"
+                                   "cd"));
     QCOMPARE(t.originalRange(0, 3), (Span{10, 10})); // the prepended ▁ has no source
     QCOMPARE(t.originalRange(0, 5), (Span{10, 12}));
     QCOMPARE(t.originalRange(5, 8), (Span{12, 13})); // ▁ from the space
@@ -148,8 +154,8 @@ void TestTokenizerUnits::alignmentThroughNfc() {
 
 void TestTokenizerUnits::bpeMergeOrder() {
     // "aaa" with merge "a a": leftmost first -> "aa" "a" (HF word.rs tie rule).
-    std::unordered_map<std::string, int32_t> vocab = {{"a", 0}, {"b", 1}, {"aa", 2}, {"ab", 3},
-                                                     {"aab", 4}};
+    std::unordered_map<std::string, int32_t> vocab = {
+        {"a", 0}, {"b", 1}, {"aa", 2}, {"ab", 3}, {"aab", 4}};
     cl::BpeModel model(vocab, {{"a", "b"}, {"a", "a"}, {"a", "ab"}}, {});
     std::vector<cl::BpePiece> pieces;
     model.tokenize("aaa", pieces);
