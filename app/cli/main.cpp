@@ -2,6 +2,7 @@
 // errors are one sentence on stderr with exit code 1 (never a crash signal).
 
 #include "app/cli/commands.h"
+#include "core/engine/runtime.h"
 
 #include <CLI/CLI.hpp>
 
@@ -9,6 +10,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
+    cl::runtime::prepareProcess(argv);
     CLI::App app{"CreditLens: per-token implicit rewards of DPO language models",
                  "creditlens-cli"};
     app.set_version_flag("--version", std::string("creditlens-cli ") + CREDITLENS_VERSION);
@@ -18,6 +20,8 @@ int main(int argc, char** argv) {
     cl::cli::addLogprobsCommand(app);
     cl::cli::addTokenizeCommands(app);
     cl::cli::addLogsCommand(app);
+    cl::cli::addScoreCommand(app);
+    cl::cli::addBeamCommands(app);
 
     try {
         app.parse(argc, argv);

@@ -59,6 +59,10 @@ public:
     /// log_softmax of the logits in float32: [..., V].
     at::Tensor logSoftmax(const at::Tensor& hidden) const;
 
+    /// log p(targets[i] | position i) from hidden [n, H] and targets [n] (int64): [n] float32.
+    /// Runs the output head in chunks of rows, so the [n, V] logits never exist at once.
+    at::Tensor targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets) const;
+
     KvCache makeCache() const;
 
     struct Cancelled {};

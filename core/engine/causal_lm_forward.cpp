@@ -158,6 +158,21 @@ at::Tensor CausalLm::logits(const at::Tensor& hidden) const {
     return at::linear(hidden, m_head);
 }
 
+at::Tensor CausalLm::targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets) const {
+    constexpr int64_t kChunk = 64; // 64 x 50k logits = 13 MB: stays out of page-fault territory
+    const int64_t n = hidden.size(0);
+    at::Tensor out = at::empty({n}, at::TensorOptions(at::kFloat).device(hidden.device()));
+    at::Tensor t = targets.to(hidden.device());
+    for (int64_t b = 0; b < n; b += kChunk) {
+        const int64_t len = std::min(kChunk, n - b);
+        at::Tensor chunk = logits(hidden.narrow(0, b, len)).to(at::kFloat); // [len, V]
+        // log_softmax(x)[t] = x[t] - logsumexp(x), without writing the [len, V] result.
+        at::Tensor picked = chunk.gather(1, t.narrow(0, b, len).unsqueeze(1)).squeeze(1);
+        out.narrow(0, b, len).copy_(picked - at::logsumexp(chunk, -1));
+    }
+    return out;
+}
+
 at::Tensor CausalLm::logSoftmax(const at::Tensor& hidden) const {
     return at::log_softmax(logits(hidden).to(at::kFloat), -1);
 }

@@ -131,9 +131,8 @@ Result<std::vector<float>> Model::logprobs(const std::vector<int32_t>& ids) cons
         KvCache cache = lm.makeCache();
         at::Tensor hidden = lm.forward(input, &cache);                     // [1, n, H]
         const int64_t n = input.size(1);
-        at::Tensor lp = lm.logSoftmax(hidden.narrow(1, 0, n - 1))[0];      // [n-1, V]
-        at::Tensor next = input[0].narrow(0, 1, n - 1).to(lp.device());   // [n-1]
-        at::Tensor picked = lp.gather(1, next.unsqueeze(1)).squeeze(1).cpu().contiguous();
+        at::Tensor next = input[0].narrow(0, 1, n - 1);                   // [n-1]
+        at::Tensor picked = lm.targetLogprobs(hidden[0].narrow(0, 0, n - 1), next).cpu().contiguous();
         const float* p = picked.data_ptr<float>();
         return std::vector<float>(p, p + picked.numel());
     } catch (const std::exception& e) {

@@ -11,8 +11,17 @@
 #include <link.h>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace cl::runtime {
+
+void prepareProcess(char** argv) {
+    if (std::getenv("GOMP_SPINCOUNT") || std::getenv("CREDITLENS_NO_REEXEC") || !argv) {
+        return;
+    }
+    setenv("GOMP_SPINCOUNT", "0", 1);
+    execv("/proc/self/exe", argv); // returns only on failure: go on with spinning threads
+}
 
 void setThreads(int n) {
     if (n <= 0) {

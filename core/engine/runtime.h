@@ -6,6 +6,13 @@
 
 namespace cl::runtime {
 
+/// Call first thing in main(). Debian's LibTorch runs its own OpenMP pool next to OpenBLAS's
+/// pthread pool; with libgomp's default spin-waiting the two pools fight over the cores and a
+/// one-token extend takes 100+ ms instead of 10 ms on 2 cores (measured). libgomp reads
+/// GOMP_SPINCOUNT only when it loads, so when it is unset this sets GOMP_SPINCOUNT=0 and
+/// re-executes the program once (set CREDITLENS_NO_REEXEC=1 to skip).
+void prepareProcess(char** argv);
+
 /// Sets LibTorch's intra-op threads. n <= 0 means the default: $CREDITLENS_THREADS if set,
 /// else every core (LibTorch would otherwise start with 1 here; DESIGN.md fact 3).
 void setThreads(int n);

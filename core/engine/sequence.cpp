@@ -96,11 +96,10 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
         const int64_t first = std::max<int64_t>({past, scoreFrom, 1});
         if (first < past + t) {
             const int64_t n = past + t - first;
-            at::Tensor lp = lm.logSoftmax(s.hidden.narrow(0, first - 1, n)); // [n, V]
             at::Tensor target = at::tensor(
                 std::vector<int64_t>(ids64.begin() + (first - past), ids64.end()), at::kLong);
             at::Tensor picked =
-                lp.gather(1, target.to(lp.device()).unsqueeze(1)).squeeze(1).cpu().contiguous();
+                lm.targetLogprobs(s.hidden.narrow(0, first - 1, n), target).cpu().contiguous();
             const float* p = picked.data_ptr<float>();
             for (int64_t i = 0; i < n; ++i) {
                 out[first - past + i] = p[i];
