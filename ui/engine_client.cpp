@@ -31,6 +31,8 @@ EngineClient::EngineClient(QObject* parent) : QObject(parent) {
     connect(m_worker, &EngineWorker::alternativesReady, this, &EngineClient::alternativesReady);
     connect(m_worker, &EngineWorker::alternativesFailed, this, &EngineClient::alternativesFailed);
     m_thread.start();
+    QMetaObject::invokeMethod(m_worker, &EngineWorker::lowerCurrentThreadPriority,
+                              Qt::QueuedConnection);
 }
 
 EngineClient::~EngineClient() {

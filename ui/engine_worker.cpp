@@ -4,10 +4,25 @@
 
 #include <exception>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace cl {
 
 EngineWorker::EngineWorker() = default;
 EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::lowerCurrentThreadPriority() {
+#ifdef Q_OS_LINUX
+    // On Linux the nice value is per thread; QThread::setPriority has no effect under
+    // SCHED_OTHER, so set it directly. Failure is harmless (the thread keeps its priority).
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    setpriority(PRIO_PROCESS, tid, getpriority(PRIO_PROCESS, tid) + 5);
+#endif
+}
 
 quint64 EngineWorker::postScore(int slot, const ScoreRequest& request) {
     quint64 generation = 0;

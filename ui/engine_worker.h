@@ -35,6 +35,10 @@ public:
     /// Any thread: true while a load or a score runs (for the status bar).
     bool busy() const { return m_busy.load(); }
 
+    /// Lowers the calling thread's scheduling priority (Linux: nice +5), so that on a busy
+    /// machine the GUI thread wins over model work. Threads LibTorch starts from it inherit it.
+    static void lowerCurrentThreadPriority();
+
 public slots:
     /// Worker thread. Loads a pair; replaces the previous one only on success.
     void load(const QString& policyDir, const QString& referenceDir);

@@ -167,6 +167,9 @@ void MainWindow::connectActions() {
             setModified(true);
             m_compare->markEdited();
         }
+        if (m_inspector->slot() >= 0 && !m_workbench->isCurrent(m_inspector->slot())) {
+            clearInspection(); // the inspected token's text changed
+        }
         m_autosave.start();
     });
     connect(m_compare, &ComparePanel::pairSelected, this, &MainWindow::showPreferencePair);
@@ -201,8 +204,8 @@ void MainWindow::connectEngine() {
                 }
                 m_applying = false;
                 m_pendingPrompt = m_pendingResponse = QString();
+                clearInspection();
                 m_workbench->resetScores();
-                m_inspector->clear();
                 emit pairLoaded();
             });
     connect(m_engine, &EngineClient::loadFailed, this, [this](const QString& message) {
@@ -232,13 +235,23 @@ void MainWindow::inspectToken(int slot, int index) {
     if (!score || index < 0 || index >= static_cast<int>(score->tokens.size())) {
         return;
     }
+    clearInspection();
     m_inspector->showToken(slot, index, score->tokens[index]);
+    m_workbench->responsePane(slot)->editor()->setInspectedToken(index);
     m_inspector->parentWidget()->show();
     m_inspector->parentWidget()->raise(); // it shares a tab with the model panel
     m_workbench->responsePane(slot)->strip()->setHighlight(index);
     ScoreRequest request = m_workbench->requestFor(slot);
     request.response = m_workbench->responsePane(slot)->editor()->scoredText().toStdString();
     m_alternativesTag = m_engine->requestAlternatives(request, index, 10);
+}
+
+void MainWindow::clearInspection() {
+    for (int slot = 0; slot < Workbench::kSlots; ++slot) {
+        m_workbench->responsePane(slot)->editor()->setInspectedToken(-1);
+        m_workbench->responsePane(slot)->strip()->setHighlight(-1);
+    }
+    m_inspector->clear();
 }
 
 void MainWindow::showPreferencePair(const PreferencePair& pair) {

@@ -76,6 +76,7 @@ private:
     void showAbout();
     void showError(const QString& title, const QString& message);
     void inspectToken(int slot, int index);
+    void clearInspection();
     void showPreferencePair(const PreferencePair& pair);
     void updateStatus();
     void updateTitle();

@@ -16,6 +16,9 @@ RewardEditor::RewardEditor(QWidget* parent) : QPlainTextEdit(parent) {
 }
 
 void RewardEditor::setScore(const ResponseScore& score, const QString& scoredText) {
+    if (scoredText != m_scoredText) {
+        m_inspected = -1; // the inspected token belonged to another text
+    }
     m_score = score;
     m_scoredText = scoredText;
     m_spans = tokenCharSpans(m_score, m_scoredText);
@@ -23,7 +26,15 @@ void RewardEditor::setScore(const ResponseScore& score, const QString& scoredTex
     recolor();
 }
 
+void RewardEditor::setInspectedToken(int index) {
+    if (index != m_inspected) {
+        m_inspected = index;
+        recolor();
+    }
+}
+
 void RewardEditor::clearScore() {
+    m_inspected = -1;
     m_score = {};
     m_scoredText.clear();
     m_spans.clear();
@@ -56,6 +67,12 @@ void RewardEditor::recolor() {
         const QColor bg = RewardColormap::color(m_score.tokens[i].reward, m_limit);
         sel.format.setBackground(bg);
         sel.format.setForeground(RewardColormap::textColorOn(bg));
+        if (static_cast<int>(i) == m_inspected) {
+            sel.format.setFontUnderline(true);
+            sel.format.setUnderlineStyle(QTextCharFormat::SingleUnderline);
+            sel.format.setUnderlineColor(palette().color(QPalette::Highlight));
+            sel.format.setFontWeight(QFont::Bold);
+        }
         selections.append(sel);
     }
     setExtraSelections(selections);

@@ -32,6 +32,10 @@ public:
     void setColorLimit(double limit);
     double colorLimit() const { return m_limit; }
 
+    /// Marks token `index` (underlined, bold) as the one in the inspector; -1 clears the mark.
+    void setInspectedToken(int index);
+    int inspectedToken() const { return m_inspected; }
+
     /// Token containing UTF-16 position `pos` of the scored text, or -1.
     int tokenAt(int pos) const;
 
@@ -61,6 +65,7 @@ private:
     std::vector<CharSpan> m_spans;
     double m_limit = 1.0;
     bool m_hasScore = false;
+    int m_inspected = -1;
     QPoint m_pressPos;
 };
 

@@ -111,7 +111,11 @@ void TokenInspector::fill(QTableWidget* table, const std::vector<Alternative>& l
     limit = RewardColormap::niceCeil(limit);
     for (int r = 0; r < static_cast<int>(list.size()); ++r) {
         const Alternative& a = list[r];
-        auto* token = new QTableWidgetItem(visible(a.text));
+        // Byte pieces of a multi-byte character decode to U+FFFD alone: show their id instead.
+        const QString shown = a.text.empty() || QString::fromStdString(a.text).contains(QChar(0xFFFD))
+                                  ? QStringLiteral("⟨id %1⟩").arg(a.id)
+                                  : visible(a.text);
+        auto* token = new QTableWidgetItem(shown);
         token->setData(Qt::UserRole, QString::fromStdString(a.text));
         token->setToolTip(tr("id %1").arg(a.id));
         auto* reward = new QTableWidgetItem(QString::number(a.reward, 'f', 3));

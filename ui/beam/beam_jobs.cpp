@@ -1,0 +1,75 @@
+#include "ui/beam/beam_jobs.h"
+
+#include "core/engine/prompt_template.h"
+#include "core/engine/reward_scorer.h"
+
+namespace cl {
+
+namespace {
+
+constexpr const char* kNoPair = "Load a policy and a reference model first.";
+
+} // namespace
+
+Result<std::vector<int32_t>> beamPromptIds(const RewardScorer& scorer, const std::string& prompt,
+                                           const std::string& templateName) {
+    const Tokenizer* tokenizer = scorer.tokenizer();
+    if (!tokenizer) {
+        return Error{"the loaded models have no tokenizer, so the prompt cannot be encoded"};
+    }
+    // The chat template text stays inside RewardScorer; "chat" is refused by applyTemplate
+    // with its own sentence until the scorer exposes it.
+    auto seq = applyTemplate(*tokenizer, templateName, prompt, "", false);
+    if (!seq) {
+        return Error{seq.error()};
+    }
+    std::vector<int32_t> ids(seq->ids.begin(), seq->ids.begin() + seq->responseStart);
+    if (ids.empty()) {
+        return Error{"the prompt is empty: beam search needs at least one prompt token (type a "
+                     "prompt, or pick a template that adds BOS)"};
+    }
+    return ids;
+}
+
+Result<std::vector<ScoredBeam>> runBeamSearch(RewardScorer* scorer, const std::string& prompt,
+                                              const std::string& templateName,
+                                              const BeamOptions& options,
+                                              const ProgressFn& progress,
+                                              const std::atomic<bool>* cancel) {
+    if (!scorer) {
+        return Error{kNoPair};
+    }
+    auto ids = beamPromptIds(*scorer, prompt, templateName);
+    if (!ids) {
+        return Error{ids.error()};
+    }
+    return searchAndScore(scorer->policyModel(), &scorer->referenceModel(), scorer->tokenizer(),
+                          ids.value(), options, scorer->beta(), progress, cancel);
+}
+
+Result<std::vector<SweepRow>> runWidthSweep(RewardScorer* scorer,
+                                            const std::vector<std::string>& prompts,
+                                            const std::string& templateName,
+                                            const std::vector<int>& widths,
+                                            const BeamOptions& options,
+                                            const ProgressFn& progress,
+                                            const std::atomic<bool>* cancel) {
+    if (!scorer) {
+        return Error{kNoPair};
+    }
+    if (widths.empty()) {
+        return Error{"the sweep needs at least one beam width"};
+    }
+    std::vector<std::vector<int32_t>> ids;
+    for (size_t i = 0; i < prompts.size(); ++i) {
+        auto one = beamPromptIds(*scorer, prompts[i], templateName);
+        if (!one) {
+            return Error{"prompt " + std::to_string(i + 1) + ": " + one.error()};
+        }
+        ids.push_back(std::move(one.value()));
+    }
+    return widthSweep(scorer->policyModel(), scorer->referenceModel(), scorer->tokenizer(), ids,
+                      widths, options, scorer->beta(), progress, cancel);
+}
+
+} // namespace cl

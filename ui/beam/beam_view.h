@@ -1,0 +1,47 @@
+#pragma once
+// The beam-search dock content: the n-best panel and the width sweep as two tabs sharing one
+// engine runner, one prompt and one set of beam options (the panel's form). This is the one
+// widget a host wires up: setRunner, setPrompt, copyToResponse, cancel before the engine goes.
+// GUI thread only.
+
+#include "ui/beam/engine_job.h"
+
+#include <QTabWidget>
+
+namespace cl {
+
+class BeamPanel;
+class SweepView;
+
+class BeamView : public QTabWidget {
+    Q_OBJECT
+public:
+    explicit BeamView(QWidget* parent = nullptr);
+    /// Cancels whatever runs and saves the options (QSettings group "beam").
+    ~BeamView() override;
+
+    /// See engine_job.h: the host posts each job to the thread that owns the models.
+    void setRunner(EngineRunner runner);
+    /// The prompt and template the next search or sweep starts from.
+    void setPrompt(const QString& prompt, const QString& templateName);
+    /// Cancels a running search and sweep (atomic flags; returns at once).
+    void cancel();
+    bool isRunning() const;
+
+    BeamPanel* panel() const { return m_panel; }
+    SweepView* sweep() const { return m_sweep; }
+
+    /// Options and sweep widths from / to QSettings (group "beam").
+    void restoreSettings();
+    void saveSettings() const;
+
+signals:
+    /// Forwarded from the panel: put `text` into the response editor.
+    void copyToResponse(const QString& text);
+
+private:
+    BeamPanel* m_panel = nullptr;
+    SweepView* m_sweep = nullptr;
+};
+
+} // namespace cl
