@@ -138,9 +138,9 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
         std::vector<int64_t> p64(prompt.begin(), prompt.end());
         at::Tensor h = lm.forward(at::tensor(p64, at::kLong).view({1, -1}), &cache, cancel);
         at::Tensor last = h.select(1, h.size(1) - 1); // [1, H]
-        // The prompt cache is computed once; beams start as copies of it.
+        // The prompt cache is computed once and shared by all beams (never copied W times).
         if (W > 1) {
-            cache.expandRows(W);
+            cache.shareAsPrefix(W);
             last = last.expand({W, -1});
         }
         std::vector<std::vector<int32_t>> gen(W);

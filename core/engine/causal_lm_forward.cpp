@@ -91,10 +91,13 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
     if (m_rotary) {
         std::tie(q, k) = m_rotary->apply(q, k, past);
     }
+    at::Tensor pk, pv; // a prefix shared by all rows (beam search's prompt), [1, nKV, P, D]
     if (cache) {
-        std::tie(k, v) = cache->append(layer, k, v); // [B, nKV, past+T, D]
+        std::tie(k, v) = cache->append(layer, k, v); // [B, nKV, own+T, D]
+        std::tie(pk, pv) = cache->prefix(layer);
     }
-    const int64_t S = k.size(2);
+    const int64_t P = pk.defined() ? pk.size(2) : 0;
+    const int64_t S = P + k.size(2);
     const int64_t rep = nH / nKV;
     // Grouped-query attention without copying K/V: query heads of one kv head share a block.
     // (repeat_kv's repeat_interleave: kv head j serves query heads [j*rep, (j+1)*rep).)
@@ -106,7 +109,11 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
             scale /= static_cast<double>(layer + 1);
         }
     }
-    at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)) * scale; // [B, nKV, rep*T, S]
+    at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)) * scale; // [B, nKV, rep*T, own]
+    if (P > 0) {
+        // The shared prefix broadcasts over the rows: [1, ...] x [B, ...].
+        scores = at::cat({at::matmul(qg, pk.transpose(-1, -2)) * scale, scores}, -1);
+    }
     scores = scores.view({B, nKV, rep, T, S});
     if (T > 1) {
         // Causal mask: query i (absolute past+i) sees keys j <= past+i.
@@ -115,7 +122,11 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         scores = scores.masked_fill(mask, -std::numeric_limits<float>::infinity());
     }
     at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
-    at::Tensor out = at::matmul(probs.view({B, nKV, rep * T, S}), v); // [B, nKV, rep*T, D]
+    probs = probs.view({B, nKV, rep * T, S});
+    at::Tensor out = at::matmul(probs.narrow(-1, P, S - P), v); // [B, nKV, rep*T, D]
+    if (P > 0) {
+        out = out + at::matmul(probs.narrow(-1, 0, P), pv);
+    }
     out = out.view({B, nH, T, D}).transpose(1, 2).reshape({B, T, nH * D});
     return c.arch == Architecture::Gpt2 ? conv1d(out, w.oW, w.oB) : linear(out, w.oW, w.oB);
 }
