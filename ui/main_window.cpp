@@ -12,6 +12,10 @@
 #include "ui/token_inspector.h"
 #include "ui/workbench.h"
 
+#ifdef CREDITLENS_HAVE_CURVES
+#include "ui/curves/curves_view.h"
+#endif
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -91,6 +95,47 @@ void MainWindow::createDocks() {
     resizeDocks({inspectorDock}, {380}, Qt::Horizontal);
     m_compareDock = dock(tr("Compare"), "compareDock", m_compare, Qt::BottomDockWidgetArea);
     m_compareDock->hide();
+    createCurvesDock();
+}
+
+void MainWindow::createCurvesDock() {
+#ifdef CREDITLENS_HAVE_CURVES
+    m_curves = new CurvesView(this);
+    m_curvesDock = new QDockWidget(tr("Training curves"), this);
+    m_curvesDock->setObjectName("curvesDock");
+    m_curvesDock->setWidget(m_curves);
+    addDockWidget(Qt::BottomDockWidgetArea, m_curvesDock);
+    m_curvesDock->hide();
+    QAction* toggle = m_curvesDock->toggleViewAction();
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+    m_actions->viewMenu()->addAction(toggle);
+    QAction* open = m_actions->toolsMenu()->addAction(tr("Open &training logs…"));
+    open->setObjectName("actionOpenTrainingLogs");
+    open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    addAction(open);
+    connect(open, &QAction::triggered, this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(
+            this, tr("Open training logs"), {},
+            tr("Training logs (trainer_state.json *.jsonl *.csv *.log *.txt events.out.tfevents*);;"
+               "All files (*)"));
+        if (!paths.isEmpty()) {
+            openTrainingLogs(paths);
+        }
+    });
+    connect(m_curves, &CurvesView::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+#endif
+}
+
+void MainWindow::openTrainingLogs(const QStringList& paths) {
+#ifdef CREDITLENS_HAVE_CURVES
+    m_curvesDock->show();
+    m_curvesDock->raise();
+    m_curves->openPaths(paths);
+#else
+    showError(tr("No Training Curves view"), tr("This build has no Training Curves view."));
+    Q_UNUSED(paths);
+#endif
 }
 
 void MainWindow::connectActions() {

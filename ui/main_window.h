@@ -17,6 +17,7 @@ namespace cl {
 
 class AppActions;
 class ComparePanel;
+class CurvesView;
 class EngineClient;
 class ModelPanel;
 class TokenInspector;
@@ -35,6 +36,10 @@ public:
     TokenInspector* inspector() const { return m_inspector; }
     ComparePanel* comparePanel() const { return m_compare; }
     ModelPanel* modelPanel() const { return m_models; }
+    /// The Training Curves view, or nullptr in a build without it.
+    CurvesView* curvesView() const { return m_curves; }
+    /// Opens training logs (files or output folders) in the Training Curves view.
+    void openTrainingLogs(const QStringList& paths);
 
     /// Loads a policy/reference pair off the GUI thread; prompt and response, when not empty,
     /// fill the editors. Failures show the engine's sentence and leave the window usable.
@@ -71,6 +76,7 @@ protected:
 
 private:
     void createDocks();
+    void createCurvesDock();
     void connectActions();
     void connectEngine();
     void showAbout();
@@ -101,6 +107,8 @@ private:
     TokenInspector* m_inspector = nullptr;
     ComparePanel* m_compare = nullptr;
     QDockWidget* m_compareDock = nullptr;
+    CurvesView* m_curves = nullptr;
+    QDockWidget* m_curvesDock = nullptr;
     QLabel* m_statusLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelButton = nullptr;

@@ -112,16 +112,27 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
+    // Model folders have a config.json; other folders and files are sessions, preference pairs
+    // or training logs (for the Training Curves view).
     QStringList folders;
+    QStringList logs;
     for (const QUrl& url : event->mimeData()->urls()) {
         const QFileInfo info(url.toLocalFile());
+        const QString path = info.absoluteFilePath();
         if (info.isDir()) {
-            folders << info.absoluteFilePath();
-        } else if (info.suffix() == "jsonl") {
-            openPreferenceFile(info.absoluteFilePath());
+            (QFileInfo::exists(path + "/config.json") ? folders : logs) << path;
+        } else if (info.suffix() == "clsession") {
+            openSessionFile(path);
+        } else if (info.suffix() == "jsonl" && PreferenceSet::load(path).ok()) {
+            openPreferenceFile(path);
+        } else if (info.isFile() && Session::load(path).ok()) {
+            openSessionFile(path);
         } else if (info.isFile()) {
-            openSessionFile(info.absoluteFilePath());
+            logs << path;
         }
+    }
+    if (!logs.isEmpty()) {
+        openTrainingLogs(logs);
     }
     if (folders.size() >= 2) {
         openPair(folders[0], folders[1]);

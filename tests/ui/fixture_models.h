@@ -112,6 +112,19 @@ inline QString makeStoriesReference(const QString& dir, float factor = 1.5f) {
     return dir;
 }
 
+/// A GPT-NeoX fixture model folder (config + weights symlinked) with stories260k's
+/// sentencepiece tokenizer, whose 512 ids fall inside the models' vocabulary of 1000.
+inline QString makeNeoxWithStoriesTokenizer(const QString& dir, const QString& model) {
+    const QString src = fixturePath("models/" + model);
+    const bool ok =
+        QFile::link(src + "/config.json", dir + "/config.json") &&
+        QFile::link(src + "/model.safetensors", dir + "/model.safetensors") &&
+        QFile::link(fixturePath("stories260k/tokenizer.model"), dir + "/tokenizer.model") &&
+        QFile::link(fixturePath("stories260k/tokenizer_config.json"),
+                    dir + "/tokenizer_config.json");
+    return ok ? dir : QString();
+}
+
 /// Writes a pythia-70m-shaped GPT-NeoX folder with seeded random weights into `dir`.
 inline QString makePythia70mShaped(const QString& dir, quint32 seed) {
     constexpr qint64 kHidden = 512, kLayers = 6, kHeads = 8, kVocab = 50304, kInter = 2048;

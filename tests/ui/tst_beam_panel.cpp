@@ -6,10 +6,15 @@
 #include "tests/ui/tst_beam_engine.h"
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_panel.h"
+#include "ui/beam/beam_view.h"
+#include "ui/beam/sweep_view.h"
 #include "ui/beam/nbest_model.h"
 #include "ui/reward_editor.h"
 
+#include <QLineEdit>
 #include <QProgressBar>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -52,6 +57,8 @@ private slots:
     void cancelBeforeStart();
     void cancelMidRun();
     void errorsAreShown();
+    void viewWiresBothTabs();
+    void screenshots();
 
 private:
     bool runAndWait(BeamPanel& panel, int timeoutMs = 120000);
@@ -60,6 +67,10 @@ private:
 };
 
 void TestBeamPanel::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true); // BeamView's QSettings stay out of the user's
+    QCoreApplication::setOrganizationName("CreditLensTests");
+    QCoreApplication::setApplicationName("tst_beam_panel");
+    QSettings().clear();
     if (QDir(test::fixturesDir()).exists()) {
         m_loaded = m_engine.load();
         QVERIFY2(m_loaded, qPrintable(m_engine.error()));
@@ -245,6 +256,72 @@ void TestBeamPanel::errorsAreShown() {
     QVERIFY(failed.wait(10000));
     QVERIFY(panel.statusText().startsWith("Beam search failed: "));
     QCOMPARE(panel.model()->rowCount(), 0);
+}
+
+void TestBeamPanel::viewWiresBothTabs() {
+    CL_REQUIRE_FIXTURES();
+    {
+        BeamView view;
+        view.setRunner(m_engine.runner());
+        view.setPrompt(kPrompt, "raw");
+        QCOMPARE(view.sweep()->prompts(), QStringList{kPrompt});
+        BeamOptions o = makeOptions(3, 2, 9);
+        o.stopString = "\n";
+        view.panel()->optionsForm()->setOptions(o);
+        view.sweep()->widthsEdit()->setText("1,3");
+        QSignalSpy copied(&view, &BeamView::copyToResponse);
+        QSignalSpy done(view.panel(), &BeamPanel::searchFinished);
+        QVERIFY(view.panel()->run());
+        QVERIFY(done.wait(60000));
+        QTest::mouseClick(view.panel()->copyButton(), Qt::LeftButton);
+        QCOMPARE(copied.count(), 1);
+        QCOMPARE(copied.first().first().toString(),
+                 QString::fromStdString(view.panel()->model()->beam(0)->text));
+        // The sweep takes the panel's options (max new tokens here) and its own widths.
+        QSignalSpy swept(view.sweep(), &SweepView::sweepFinished);
+        QVERIFY(view.sweep()->run());
+        QVERIFY(view.isRunning());
+        QVERIFY(swept.wait(60000));
+        QCOMPARE(view.sweep()->rows().size(), size_t(2));
+        for (const SweepRow& row : view.sweep()->rows()) {
+            QVERIFY(row.meanLength <= 9.0);
+        }
+    } // the destructor saves the options
+    BeamView again;
+    const BeamOptions restored = again.panel()->optionsForm()->options();
+    QCOMPARE(restored.width, 3);
+    QCOMPARE(restored.maxNewTokens, 9);
+    QCOMPARE(restored.stopString, std::string("\n"));
+    QCOMPARE(again.sweep()->widthsEdit()->text(), QStringLiteral("1,3"));
+}
+
+// Renders the dock content as a user sees it. CREDITLENS_SCREENSHOT_DIR=dir keeps the PNGs.
+void TestBeamPanel::screenshots() {
+    CL_REQUIRE_FIXTURES();
+    BeamView view;
+    view.resize(1280, 400);
+    view.setRunner(m_engine.runner());
+    view.setPrompt(kPrompt, "raw");
+    view.panel()->optionsForm()->setOptions(makeOptions(6, 6, 24));
+    view.show();
+    QSignalSpy done(view.panel(), &BeamPanel::searchFinished);
+    QVERIFY(view.panel()->run());
+    QVERIFY(done.wait(60000));
+    view.panel()->table()->selectRow(1);
+    const QImage nbest = view.grab().toImage();
+    view.setCurrentIndex(1);
+    view.sweep()->widthsEdit()->setText("1,2,3,5,8,12");
+    QSignalSpy swept(view.sweep(), &SweepView::sweepFinished);
+    QVERIFY(view.sweep()->run());
+    QVERIFY(swept.wait(120000));
+    const QImage sweep = view.grab().toImage();
+    QCOMPARE(nbest.size(), QSize(1280, 400));
+    QCOMPARE(sweep.size(), QSize(1280, 400));
+    const QString dir = qEnvironmentVariable("CREDITLENS_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        QVERIFY(nbest.save(dir + "/beam_nbest.png"));
+        QVERIFY(sweep.save(dir + "/beam_sweep.png"));
+    }
 }
 
 QTEST_MAIN(TestBeamPanel)

@@ -13,6 +13,10 @@
 #include "ui/reward_editor.h"
 #include "ui/workbench.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -34,10 +38,45 @@ private:
     QString m_policy;
     QString m_reference;
 
-    bool loadInto(cl::EngineClient& engine) {
+    QString m_neoxPolicy;
+    QString m_neoxReference;
+
+    /// Runs `creditlens-cli score` on one {"prompt","response"} line; the per-token rewards.
+    static std::vector<double> cliRewards(const QString& policy, const QString& reference,
+                                          const cl::ScoreRequest& r, double beta,
+                                          const QString& tmp) {
+        const QString input = tmp + "/cli_input.jsonl";
+        QFile f(input);
+        if (!f.open(QIODevice::WriteOnly)) {
+            return {};
+        }
+        f.write(QJsonDocument(QJsonObject{{"prompt", QString::fromStdString(r.prompt)},
+                                          {"response", QString::fromStdString(r.response)}})
+                    .toJson(QJsonDocument::Compact) +
+                "\n");
+        f.close();
+        QProcess cli;
+        cli.start(QStringLiteral(CREDITLENS_BINARY_DIR "/app/cli/creditlens-cli"),
+                  {"score", "--policy", policy, "--reference", reference, "--beta",
+                   QString::number(beta, 'g', 17), "--template",
+                   QString::fromStdString(r.templateName), "--input", input});
+        if (!cli.waitForFinished(60000) || cli.exitCode() != 0) {
+            qWarning() << "creditlens-cli failed:" << cli.readAllStandardError();
+            return {};
+        }
+        const QJsonObject out = QJsonDocument::fromJson(cli.readAllStandardOutput().trimmed()).object();
+        std::vector<double> rewards;
+        for (const QJsonValue& t : out.value("tokens").toArray()) {
+            rewards.push_back(t.toObject().value("reward").toDouble());
+        }
+        return rewards;
+    }
+
+    bool loadInto(cl::EngineClient& engine, QString policy = {}, QString reference = {}) {
         QSignalSpy loaded(&engine, &cl::EngineClient::loaded);
         QSignalSpy failed(&engine, &cl::EngineClient::loadFailed);
-        engine.load(m_policy, m_reference);
+        engine.load(policy.isEmpty() ? m_policy : policy,
+                    reference.isEmpty() ? m_reference : reference);
         if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); },
                              kLoadTimeoutMs)) {
             qWarning() << "load timed out";
@@ -56,15 +95,35 @@ private slots:
         m_policy = cl::test::storiesPolicyDir();
         m_reference = cl::test::makeStoriesReference(m_dir.path());
         QVERIFY2(!m_reference.isEmpty(), "could not write the reference model");
+        QDir(m_dir.path()).mkpath("neox_policy");
+        QDir(m_dir.path()).mkpath("neox_reference");
+        m_neoxPolicy = cl::test::makeNeoxWithStoriesTokenizer(m_dir.filePath("neox_policy"),
+                                                             "gpt_neox_parallel");
+        m_neoxReference = cl::test::makeNeoxWithStoriesTokenizer(
+            m_dir.filePath("neox_reference"), "gpt_neox_sequential");
+        QVERIFY(!m_neoxPolicy.isEmpty() && !m_neoxReference.isEmpty());
+    }
+
+    void typingMatchesScorer_data() {
+        QTest::addColumn<bool>("neox");
+        QTest::addColumn<QString>("templateName");
+        QTest::newRow("stories260k pair, raw") << false << "raw";
+        QTest::newRow("stories260k pair, tldr") << false << "tldr";
+        QTest::newRow("gpt_neox parallel vs sequential, raw") << true << "raw";
     }
 
     void typingMatchesScorer() {
+        QFETCH(bool, neox);
+        QFETCH(QString, templateName);
+        const QString policy = neox ? m_neoxPolicy : m_policy;
+        const QString reference = neox ? m_neoxReference : m_reference;
         cl::EngineClient engine;
-        QVERIFY(loadInto(engine));
+        QVERIFY(loadInto(engine, policy, reference));
         cl::Workbench bench(&engine);
         bench.resize(900, 600);
         bench.show();
-        bench.promptPane()->setTemplateName("raw");
+        bench.promptPane()->setTemplateName(templateName);
+        bench.promptPane()->setBeta(0.25);
         bench.promptPane()->setPrompt("Once upon a time");
         cl::RewardEditor* editor = bench.responsePane(0)->editor();
         editor->setFocus();
@@ -74,7 +133,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
 
         // What the core computes for this text from scratch (as creditlens-cli score does).
-        auto scorer = cl::RewardScorer::load(m_policy.toStdString(), m_reference.toStdString());
+        auto scorer = cl::RewardScorer::load(policy.toStdString(), reference.toStdString());
         QVERIFY2(scorer.ok(), scorer.error().c_str());
         (*scorer)->setBeta(bench.promptPane()->beta());
         const auto expected = (*scorer)->score(bench.requestFor(0));
@@ -97,6 +156,16 @@ private slots:
         qInfo("max |r_gui - r_core| = %.3g at token %zu of %zu", maxDiff, where, got.tokens.size());
         QVERIFY2(maxDiff < 1e-4, qPrintable(QString::number(maxDiff)));
         QVERIFY(std::abs(got.rewardSum - expected->rewardSum) < 1e-3);
+        // And what `creditlens-cli score` prints for the same text (issue #6 test 1).
+        const std::vector<double> cli =
+            cliRewards(policy, reference, bench.requestFor(0), 0.25, m_dir.path());
+        QCOMPARE(cli.size(), got.tokens.size());
+        double cliDiff = 0.0;
+        for (size_t i = 0; i < cli.size(); ++i) {
+            cliDiff = std::max(cliDiff, std::abs(cli[i] - got.tokens[i].reward));
+        }
+        qInfo("max |r_gui - r_cli| = %.3g over %zu tokens", cliDiff, cli.size());
+        QVERIFY2(cliDiff < 1e-4, qPrintable(QString::number(cliDiff)));
         // The editor shows it: every token with characters is colored.
         QVERIFY(editor->coloredTokenCount() >= static_cast<int>(got.tokens.size()) - 1);
     }

@@ -180,7 +180,8 @@ bool BeamPanel::run() {
     m_progress->setRange(0, options.maxNewTokens);
     m_progress->setValue(0);
     setBusy(true);
-    setStatus(tr("Searching with %n beam(s)…", nullptr, options.width));
+    setStatus(options.width == 1 ? tr("Greedy decoding…")
+                                  : tr("Searching with %1 beams…").arg(options.width));
     emit searchStarted();
     return true;
 }
@@ -219,9 +220,12 @@ void BeamPanel::onFinished(std::vector<ScoredBeam> beams, const BeamOptions& opt
     m_colorBar->setLimit(m_limit);
     const int count = static_cast<int>(beams.size());
     m_model->setBeams(std::move(beams));
-    setStatus(tr("%n beam(s) from width %1 in %2 s.", nullptr, count)
-                  .arg(options.width)
-                  .arg(m_clock.elapsed() / 1000.0, 0, 'f', 2));
+    const QString seconds = QString::number(m_clock.elapsed() / 1000.0, 'f', 2);
+    setStatus(count == 1 ? tr("1 beam from width %1 in %2 s.").arg(options.width).arg(seconds)
+                         : tr("%1 beams from width %2 in %3 s.")
+                               .arg(count)
+                               .arg(options.width)
+                               .arg(seconds));
     if (count > 0) {
         m_table->selectRow(0); // shows it through currentRowChanged
         showBeam(0);

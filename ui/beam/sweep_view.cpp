@@ -175,7 +175,9 @@ bool SweepView::run() {
         return EngineTask::Deliver([this, shared] {
             setBusy(false);
             setRows(std::move(*shared));
-            setStatus(tr("%n width(s) in %1 s.", nullptr, static_cast<int>(m_rows.size()))
+            setStatus(tr("%1 widths × %2 prompts in %3 s.")
+                          .arg(m_rows.size())
+                          .arg(m_rows.empty() ? 0 : m_rows.front().prompts)
                           .arg(m_clock.elapsed() / 1000.0, 0, 'f', 2));
             emit sweepFinished();
         });
@@ -188,7 +190,7 @@ bool SweepView::run() {
     m_progress->setRange(0, static_cast<int>(w.size() * prompts.size()));
     m_progress->setValue(0);
     setBusy(true);
-    setStatus(tr("Sweeping %n width(s)…", nullptr, static_cast<int>(w.size())));
+    setStatus(tr("Sweeping %1 widths × %2 prompts…").arg(w.size()).arg(prompts.size()));
     emit sweepStarted();
     return true;
 }
@@ -240,8 +242,8 @@ void SweepView::setStatus(const QString& text) {
 
 void SweepView::updatePromptLabel() {
     if (!m_promptList.isEmpty()) {
-        m_promptLabel->setText(tr("Prompts: %n from a file · template %1", nullptr,
-                                  static_cast<int>(m_promptList.size()))
+        m_promptLabel->setText(tr("Prompts: %1 from a file · template %2")
+                                   .arg(m_promptList.size())
                                    .arg(m_template));
     } else {
         QString shown = m_prompt.simplified();
