@@ -3,6 +3,9 @@
 #include "common/fixtures.h"
 #include "core/engine/model.h"
 #include "core/engine/runtime.h"
+#include "core/engine/safetensors_writer.h"
+
+#include <QTemporaryDir>
 
 #include <QtTest>
 
@@ -32,6 +35,7 @@ private slots:
     void bf16Compute();
     void stories260k();
     void errorsAreSentences();
+    void modelFolderErrors();
 };
 
 void TestModelParity::logprobs_data() {
@@ -159,6 +163,46 @@ void TestModelParity::errorsAreSentences() {
         QVERIFY(!noCuda.ok());
         QVERIFY(noCuda.error().find("CUDA") != std::string::npos);
     }
+}
+
+void TestModelParity::modelFolderErrors() {
+    CL_REQUIRE_FIXTURES();
+    QTemporaryDir tmp;
+    const QString src = cl::test::fixturePath("models/gpt2");
+    auto folder = [&](const QString& name, const std::string& config) {
+        const QString dir = tmp.path() + "/" + name;
+        QDir().mkpath(dir);
+        std::ofstream(QString(dir + "/config.json").toStdString()) << config;
+        QFile::link(src + "/model.safetensors", dir + "/model.safetensors");
+        return dir.toStdString();
+    };
+    json config = readJson(cl::test::fixtureStd("models/gpt2/config.json"));
+    // Shape disagrees with config: 8 heads of 8 still make n_embd 64, but n_inner 128 does not.
+    config["n_inner"] = 128;
+    auto shape = cl::Model::load(folder("shape", config.dump()));
+    QVERIFY(!shape.ok());
+    QVERIFY2(shape.error().find("has shape [64, 256] but config.json implies [64, 128]") !=
+                 std::string::npos,
+             shape.error().c_str());
+    // A missing tensor: a checkpoint with only the embeddings.
+    const QString dir = tmp.path() + "/missing";
+    QDir().mkpath(dir);
+    config["n_inner"] = nullptr;
+    std::ofstream(QString(dir + "/config.json").toStdString()) << config.dump();
+    std::vector<float> wte(1000 * 64, 0.0f);
+    QVERIFY(cl::writeSafetensors(QString(dir + "/model.safetensors").toStdString(),
+                                 {{"wte.weight", "F32", {1000, 64}, wte.data()}})
+                .ok());
+    auto missing = cl::Model::load(dir.toStdString());
+    QVERIFY(!missing.ok());
+    QVERIFY2(missing.error().find("missing tensor \"transformer.wpe.weight\"") != std::string::npos,
+             missing.error().c_str());
+    // Unknown architecture: the message lists what is supported.
+    config["architectures"] = {"MambaForCausalLM"};
+    config["model_type"] = "mamba";
+    auto unknown = cl::Model::load(folder("unknown", config.dump()));
+    QVERIFY(!unknown.ok());
+    QVERIFY(unknown.error().find("supported: GPTNeoXForCausalLM") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestModelParity)
