@@ -1,6 +1,7 @@
 // The beam GUI's inputs and formatting, no models: width lists, prompt files, stop-string
 // escapes, the options form's width/numReturn coupling, the n-best table's cells.
 #include "ui/beam/beam_options_form.h"
+#include "ui/beam/beam_text.h"
 #include "ui/beam/nbest_model.h"
 #include "ui/beam/sweep_inputs.h"
 
@@ -22,20 +23,31 @@ private slots:
     void escapes();
     void formCouplesWidthAndReturn();
     void nbestCells();
+    void displayTextKeepsSpans_data();
+    void displayTextKeepsSpans();
 };
 
 void TestBeamInputs::widths_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("expected"); // formatted, or "error: <substring>"
-    QTest::newRow("default") << "1,2,3,5,8,12,16,20" << "1,2,3,5,8,12,16,20";
-    QTest::newRow("spaces") << " 1  2, 3 ,\t32 " << "1,2,3,32";
-    QTest::newRow("order kept") << "8,1" << "8,1";
-    QTest::newRow("letter") << "1,x" << "error: 'x' is not a whole number";
-    QTest::newRow("zero") << "0" << "error: '0' is not a whole number from 1 to 32";
-    QTest::newRow("too wide") << "33" << "error: from 1 to 32";
-    QTest::newRow("fraction") << "1.5" << "error: '1.5'";
-    QTest::newRow("repeat") << "2,3,2" << "error: 2 is listed twice";
-    QTest::newRow("empty") << " , " << "error: expected a list";
+    QTest::newRow("default") << "1,2,3,5,8,12,16,20"
+                             << "1,2,3,5,8,12,16,20";
+    QTest::newRow("spaces") << " 1  2, 3 ,\t32 "
+                            << "1,2,3,32";
+    QTest::newRow("order kept") << "8,1"
+                                << "8,1";
+    QTest::newRow("letter") << "1,x"
+                            << "error: 'x' is not a whole number";
+    QTest::newRow("zero") << "0"
+                          << "error: '0' is not a whole number from 1 to 32";
+    QTest::newRow("too wide") << "33"
+                              << "error: from 1 to 32";
+    QTest::newRow("fraction") << "1.5"
+                              << "error: '1.5'";
+    QTest::newRow("repeat") << "2,3,2"
+                            << "error: 2 is listed twice";
+    QTest::newRow("empty") << " , "
+                           << "error: expected a list";
 }
 
 void TestBeamInputs::widths() {
@@ -167,6 +179,58 @@ void TestBeamInputs::nbestCells() {
     QVERIFY(model.beam(2) == nullptr);
     model.clear();
     QCOMPARE(model.rowCount(), 0);
+}
+
+using Spans = QList<QPair<int, int>>;
+
+void TestBeamInputs::displayTextKeepsSpans_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<Spans>("spans");
+    QTest::addColumn<QByteArray>("shown");
+    QTest::addColumn<Spans>("shownSpans");
+    // "a" ESC "b": ESC (1 byte) becomes U+241B (3 bytes); b moves by 2.
+    QTest::newRow("control") << QByteArray("a\x1b"
+                                           "b")
+                             << Spans{{0, 1}, {1, 2}, {2, 3}}
+                             << QByteArray("a\xe2\x90\x9b"
+                                           "b")
+                             << Spans{{0, 1}, {1, 4}, {4, 5}};
+    QTest::newRow("nbsp") << QByteArray("x\xc2\xa0y") << Spans{{0, 1}, {1, 3}, {3, 4}}
+                          << QByteArray("x y") << Spans{{0, 1}, {1, 2}, {2, 3}};
+    // A lone continuation byte and a cut 3-byte sequence: one U+FFFD per bad byte.
+    QTest::newRow("invalid") << QByteArray("\x80z\xe2\x82") << Spans{{0, 1}, {1, 2}, {2, 4}}
+                             << QByteArray("\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd")
+                             << Spans{{0, 3}, {3, 4}, {4, 10}};
+    // A span ending inside a valid character (byte-level piece) covers all of it.
+    QTest::newRow("mid character")
+        << QByteArray("\xe2\x82\xac!") << Spans{{0, 1}, {1, 3}, {3, 4}, {4, 4}}
+        << QByteArray("\xe2\x82\xac!") << Spans{{0, 3}, {0, 3}, {3, 4}, {4, 4}};
+    QTest::newRow("newlines kept, U+2028 mapped")
+        << QByteArray("a\nb\te\xe2\x80\xa8") << Spans{{0, 2}, {2, 4}, {4, 8}}
+        << QByteArray("a\nb\te\n") << Spans{{0, 2}, {2, 4}, {4, 6}};
+}
+
+void TestBeamInputs::displayTextKeepsSpans() {
+    QFETCH(QByteArray, text);
+    QFETCH(Spans, spans);
+    QFETCH(QByteArray, shown);
+    QFETCH(Spans, shownSpans);
+    ResponseScore score;
+    for (const auto& [s, e] : spans) {
+        TokenScore t;
+        t.start = s;
+        t.end = e;
+        score.tokens.push_back(t);
+    }
+    const DisplayText d = displayText(text.toStdString(), score);
+    QCOMPARE(QByteArray::fromStdString(d.text), shown);
+    Spans got;
+    for (const TokenScore& t : d.score.tokens) {
+        got.append({static_cast<int>(t.start), static_cast<int>(t.end)});
+    }
+    QCOMPARE(got, shownSpans);
+    // What the widget gets back is what was shown: colors can cover the whole text.
+    QCOMPARE(QString::fromUtf8(shown).toUtf8(), shown);
 }
 
 QTEST_MAIN(TestBeamInputs)

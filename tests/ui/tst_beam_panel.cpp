@@ -6,17 +6,18 @@
 #include "tests/ui/tst_beam_engine.h"
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_panel.h"
+#include "ui/beam/beam_text.h"
 #include "ui/beam/beam_view.h"
-#include "ui/beam/sweep_view.h"
 #include "ui/beam/nbest_model.h"
+#include "ui/beam/sweep_view.h"
 #include "ui/reward_editor.h"
 
 #include <QLineEdit>
 #include <QProgressBar>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 
@@ -137,12 +138,17 @@ void TestBeamPanel::nbestEqualsCore() {
         QCOMPARE(model->beam(row)->beam.ids, e.beam.ids);
         QCOMPARE(cell(NBestModel::Text).toString(), QString::fromStdString(e.text));
         QCOMPARE(cell(NBestModel::Length).toInt(), static_cast<int>(e.beam.ids.size()));
-        const double dLogL = std::abs(cell(NBestModel::LogLikelihood).toDouble() - e.beam.sumLogprob);
+        const double dLogL =
+            std::abs(cell(NBestModel::LogLikelihood).toDouble() - e.beam.sumLogprob);
         const double dScore = std::abs(cell(NBestModel::Score).toDouble() - e.beam.score);
-        const double dReward = std::abs(cell(NBestModel::RewardSum).toDouble() - e.reward->rewardSum);
+        const double dReward =
+            std::abs(cell(NBestModel::RewardSum).toDouble() - e.reward->rewardSum);
         QVERIFY2(dLogL < kTol && dScore < kTol && dReward < kTol,
                  qPrintable(QString("row %1: |dlogL| %2 |dscore| %3 |dSr| %4")
-                                .arg(row).arg(dLogL).arg(dScore).arg(dReward)));
+                                .arg(row)
+                                .arg(dLogL)
+                                .arg(dScore)
+                                .arg(dReward)));
         QCOMPARE(model->index(row, NBestModel::LogLikelihood).data().toString(),
                  QString::number(e.beam.sumLogprob, 'f', 3));
     }
@@ -162,10 +168,11 @@ void TestBeamPanel::selectionColorsAndCopies() {
         QCOMPARE(panel.shownBeam(), row);
         const ScoredBeam& b = *panel.model()->beam(row);
         const QString text = QString::fromStdString(b.text);
-        QCOMPARE(panel.beamView()->toPlainText(), text);
+        const DisplayText shown = displayText(b.text, *b.reward);
+        QCOMPARE(panel.beamView()->toPlainText(), QString::fromStdString(shown.text));
         QVERIFY(panel.beamView()->hasScore());
         int visible = 0; // tokens with characters (EOS and skipped ids have none)
-        for (const TokenScore& t : b.reward->tokens) {
+        for (const TokenScore& t : shown.score.tokens) {
             visible += t.end > t.start ? 1 : 0;
         }
         QVERIFY(visible > 0);

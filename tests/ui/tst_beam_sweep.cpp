@@ -21,8 +21,7 @@ using namespace cl;
 
 namespace {
 
-const QStringList kPrompts = {QStringLiteral("Once upon a time"),
-                              QStringLiteral("The little dog")};
+const QStringList kPrompts = {QStringLiteral("Once upon a time"), QStringLiteral("The little dog")};
 
 BeamOptions baseOptions() {
     BeamOptions o;
@@ -32,7 +31,8 @@ BeamOptions baseOptions() {
 }
 
 std::vector<SweepRow> someRows() {
-    return {{1, 2, 8.0, -20.5, 0.25, 0.03}, {2, 2, 7.5, -18.0, -0.5, -0.06},
+    return {{1, 2, 8.0, -20.5, 0.25, 0.03},
+            {2, 2, 7.5, -18.0, -0.5, -0.06},
             {5, 2, 6.0, -15.25, 1.125, 0.19}};
 }
 
@@ -109,7 +109,7 @@ void TestBeamSweep::rowsEqualCoreAndChart() {
         QCOMPARE(reward->data()->at(i)->value, rows[i].meanRewardSum);
     }
     QVERIFY(view.runButton()->isEnabled());
-    QVERIFY(view.statusText().startsWith("4 widths × 2 prompts in "));
+    QVERIFY(view.statusText().startsWith(QStringLiteral("4 widths × 2 prompts in ")));
 }
 
 void TestBeamSweep::csvMatchesRows() {
@@ -175,8 +175,8 @@ void TestBeamSweep::exports() {
     } else if (file.endsWith(".svg")) {
         QVERIFY(bytes.startsWith("<?xml"));
         QVERIFY(bytes.contains("<svg"));
-        QVERIFY(bytes.contains(QString("viewBox=\"0 0 %1 %2\"").arg(size.width())
-                                   .arg(size.height()).toUtf8()));
+        QVERIFY(bytes.contains(
+            QString("viewBox=\"0 0 %1 %2\"").arg(size.width()).arg(size.height()).toUtf8()));
         QVERIFY(bytes.trimmed().endsWith("</svg>"));
     } else {
         QVERIFY(bytes.startsWith("%PDF-"));

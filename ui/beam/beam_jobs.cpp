@@ -51,8 +51,7 @@ Result<std::vector<SweepRow>> runWidthSweep(RewardScorer* scorer,
                                             const std::vector<std::string>& prompts,
                                             const std::string& templateName,
                                             const std::vector<int>& widths,
-                                            const BeamOptions& options,
-                                            const ProgressFn& progress,
+                                            const BeamOptions& options, const ProgressFn& progress,
                                             const std::atomic<bool>* cancel) {
     if (!scorer) {
         return Error{kNoPair};

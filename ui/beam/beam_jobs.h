@@ -27,12 +27,10 @@ Result<std::vector<ScoredBeam>> runBeamSearch(RewardScorer* scorer, const std::s
                                               const std::atomic<bool>* cancel = nullptr);
 
 /// widthSweep over `prompts` (each through the template) with the scorer's pair and beta.
-Result<std::vector<SweepRow>> runWidthSweep(RewardScorer* scorer,
-                                            const std::vector<std::string>& prompts,
-                                            const std::string& templateName,
-                                            const std::vector<int>& widths,
-                                            const BeamOptions& options,
-                                            const ProgressFn& progress = {},
-                                            const std::atomic<bool>* cancel = nullptr);
+Result<std::vector<SweepRow>>
+runWidthSweep(RewardScorer* scorer, const std::vector<std::string>& prompts,
+              const std::string& templateName, const std::vector<int>& widths,
+              const BeamOptions& options, const ProgressFn& progress = {},
+              const std::atomic<bool>* cancel = nullptr);
 
 } // namespace cl

@@ -4,6 +4,7 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSlider>
 #include <QSpinBox>
@@ -64,7 +65,9 @@ BeamOptionsForm::BeamOptionsForm(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(tr("&Width:"), widthRow);
+    auto* widthLabel = new QLabel(tr("&Width:"), this);
+    widthLabel->setBuddy(m_width); // a layout cannot be a buddy
+    form->addRow(widthLabel, widthRow);
     form->addRow(tr("Max &new tokens:"), m_maxNew);
     form->addRow(tr("Mi&n new tokens:"), m_minNew);
     form->addRow(tr("&Length penalty:"), m_lengthPenalty);
@@ -82,8 +85,7 @@ BeamOptionsForm::BeamOptionsForm(QWidget* parent) : QWidget(parent) {
     for (QSpinBox* s : {m_maxNew, m_minNew, m_numReturn, m_noRepeat}) {
         connect(s, &QSpinBox::valueChanged, this, &BeamOptionsForm::optionsChanged);
     }
-    connect(m_lengthPenalty, &QDoubleSpinBox::valueChanged, this,
-            &BeamOptionsForm::optionsChanged);
+    connect(m_lengthPenalty, &QDoubleSpinBox::valueChanged, this, &BeamOptionsForm::optionsChanged);
     connect(m_earlyStopping, &QComboBox::currentIndexChanged, this,
             &BeamOptionsForm::optionsChanged);
     connect(m_stop, &QLineEdit::textChanged, this, &BeamOptionsForm::optionsChanged);

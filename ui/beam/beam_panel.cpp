@@ -2,6 +2,7 @@
 
 #include "ui/beam/beam_jobs.h"
 #include "ui/beam/beam_options_form.h"
+#include "ui/beam/beam_text.h"
 #include "ui/beam/engine_task.h"
 #include "ui/beam/nbest_model.h"
 #include "ui/color_bar.h"
@@ -160,9 +161,9 @@ bool BeamPanel::run() {
     const BeamOptions options = m_form->options();
     const std::string prompt = m_prompt.toStdString();
     const std::string templ = m_template.toStdString();
-    auto work = [this, prompt, templ, options](RewardScorer* scorer, const ProgressFn& progress,
-                                               const std::atomic<bool>* cancel)
-        -> Result<EngineTask::Deliver> {
+    auto work = [this, prompt, templ,
+                 options](RewardScorer* scorer, const ProgressFn& progress,
+                          const std::atomic<bool>* cancel) -> Result<EngineTask::Deliver> {
         auto beams = runBeamSearch(scorer, prompt, templ, options, progress, cancel);
         if (!beams) {
             return Error{beams.error()};
@@ -181,7 +182,7 @@ bool BeamPanel::run() {
     m_progress->setValue(0);
     setBusy(true);
     setStatus(options.width == 1 ? tr("Greedy decoding…")
-                                  : tr("Searching with %1 beams…").arg(options.width));
+                                 : tr("Searching with %1 beams…").arg(options.width));
     emit searchStarted();
     return true;
 }
@@ -221,11 +222,10 @@ void BeamPanel::onFinished(std::vector<ScoredBeam> beams, const BeamOptions& opt
     const int count = static_cast<int>(beams.size());
     m_model->setBeams(std::move(beams));
     const QString seconds = QString::number(m_clock.elapsed() / 1000.0, 'f', 2);
-    setStatus(count == 1 ? tr("1 beam from width %1 in %2 s.").arg(options.width).arg(seconds)
-                         : tr("%1 beams from width %2 in %3 s.")
-                               .arg(count)
-                               .arg(options.width)
-                               .arg(seconds));
+    setStatus(
+        count == 1
+            ? tr("1 beam from width %1 in %2 s.").arg(options.width).arg(seconds)
+            : tr("%1 beams from width %2 in %3 s.").arg(count).arg(options.width).arg(seconds));
     if (count > 0) {
         m_table->selectRow(0); // shows it through currentRowChanged
         showBeam(0);
@@ -245,11 +245,14 @@ void BeamPanel::showBeam(int row) {
         m_beamSummary->clear();
         return;
     }
-    const QString text = QString::fromStdString(b->text);
-    m_view->setPlainText(text);
     m_view->setColorLimit(m_limit);
     if (b->reward) {
-        m_view->setScore(*b->reward, text);
+        // The shown text may differ from the beam's (control characters, bad UTF-8 made
+        // visible); the spans move with it. Copy still gives the beam's own text.
+        const DisplayText shown = displayText(b->text, *b->reward);
+        const QString text = QString::fromStdString(shown.text);
+        m_view->setPlainText(text);
+        m_view->setScore(shown.score, text);
         m_beamSummary->setText(tr("Beam %1 · %2 tokens · Σr = %3 · mean r = %4")
                                    .arg(row + 1)
                                    .arg(b->reward->tokens.size())
@@ -257,6 +260,7 @@ void BeamPanel::showBeam(int row) {
                                    .arg(b->reward->rewardMean, 0, 'f', 4));
     } else {
         m_view->clearScore();
+        m_view->setPlainText(QString::fromStdString(displayText(b->text, {}).text));
         m_beamSummary->setText(tr("Beam %1 · no reference, no rewards").arg(row + 1));
     }
 }

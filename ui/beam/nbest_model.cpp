@@ -45,24 +45,38 @@ QVariant NBestModel::data(const QModelIndex& index, int role) const {
     const double rewardSum = hasReward ? b->reward->rewardSum : 0.0;
     if (role == Qt::UserRole) {
         switch (index.column()) {
-        case Rank: return index.row() + 1;
-        case Text: return text;
-        case Length: return static_cast<int>(b->beam.ids.size());
-        case LogLikelihood: return b->beam.sumLogprob;
-        case Score: return b->beam.score;
-        case RewardSum: return hasReward ? QVariant(rewardSum) : QVariant();
-        default: return {};
+        case Rank:
+            return index.row() + 1;
+        case Text:
+            return text;
+        case Length:
+            return static_cast<int>(b->beam.ids.size());
+        case LogLikelihood:
+            return b->beam.sumLogprob;
+        case Score:
+            return b->beam.score;
+        case RewardSum:
+            return hasReward ? QVariant(rewardSum) : QVariant();
+        default:
+            return {};
         }
     }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Rank: return index.row() + 1;
-        case Text: return oneLine(text);
-        case Length: return static_cast<int>(b->beam.ids.size());
-        case LogLikelihood: return QString::number(b->beam.sumLogprob, 'f', 3);
-        case Score: return QString::number(b->beam.score, 'f', 4);
-        case RewardSum: return hasReward ? QString::number(rewardSum, 'f', 3) : tr("–");
-        default: return {};
+        case Rank:
+            return index.row() + 1;
+        case Text:
+            return oneLine(text);
+        case Length:
+            return static_cast<int>(b->beam.ids.size());
+        case LogLikelihood:
+            return QString::number(b->beam.sumLogprob, 'f', 3);
+        case Score:
+            return QString::number(b->beam.score, 'f', 4);
+        case RewardSum:
+            return hasReward ? QString::number(rewardSum, 'f', 3) : tr("–");
+        default:
+            return {};
         }
     }
     if (role == Qt::ToolTipRole && index.column() == Text) {
@@ -81,22 +95,34 @@ QVariant NBestModel::headerData(int section, Qt::Orientation orientation, int ro
     }
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case Rank: return tr("#");
-        case Text: return tr("Text");
-        case Length: return tr("Length");
-        case LogLikelihood: return tr("Σ log π");
-        case Score: return tr("Score");
-        case RewardSum: return tr("Σr");
-        default: return {};
+        case Rank:
+            return tr("#");
+        case Text:
+            return tr("Text");
+        case Length:
+            return tr("Length");
+        case LogLikelihood:
+            return tr("Σ log π");
+        case Score:
+            return tr("Score");
+        case RewardSum:
+            return tr("Σr");
+        default:
+            return {};
         }
     }
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case Length: return tr("Generated tokens, EOS included");
-        case LogLikelihood: return tr("Log-likelihood under the policy (sum over tokens)");
-        case Score: return tr("Beam score: Σ log π / length ^ length penalty");
-        case RewardSum: return tr("Implicit reward Σ β (log π_θ − log π_ref) over the tokens");
-        default: return {};
+        case Length:
+            return tr("Generated tokens, EOS included");
+        case LogLikelihood:
+            return tr("Log-likelihood under the policy (sum over tokens)");
+        case Score:
+            return tr("Beam score: Σ log π / length ^ length penalty");
+        case RewardSum:
+            return tr("Implicit reward Σ β (log π_θ − log π_ref) over the tokens");
+        default:
+            return {};
         }
     }
     return {};

@@ -39,17 +39,24 @@ QCPRange paddedRange(const QVector<double>& v, bool includeZero) {
 
 } // namespace
 
-void SweepChart::build(QCustomPlot& plot, const std::vector<SweepRow>& rows,
-                       const QString& title) {
+void SweepChart::build(QCustomPlot& plot, const std::vector<SweepRow>& rows) {
     plot.clearGraphs();
     plot.clearItems();
-    if (plot.plotLayout()->rowCount() > 1) { // an old title row
-        plot.plotLayout()->remove(plot.plotLayout()->element(0, 0));
-        plot.plotLayout()->simplify();
-    }
-    if (!title.isEmpty()) {
+    if (plot.legend->layout() == plot.axisRect()->insetLayout()) {
+        // The legend gets a row of its own above the axes, so it never hides a point; an empty
+        // element beside it takes the spare width, so the entries stay together on the left.
+        plot.axisRect()->insetLayout()->take(plot.legend);
+        auto* row = new QCPLayoutGrid;
         plot.plotLayout()->insertRow(0);
-        plot.plotLayout()->addElement(0, 0, new QCPTextElement(&plot, title));
+        plot.plotLayout()->addElement(0, 0, row);
+        row->addElement(0, 0, plot.legend);
+        row->addElement(0, 1, new QCPLayoutElement(&plot)); // an empty grid has max size 0
+        row->setColumnStretchFactors({0.001, 1.0});
+        plot.legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        plot.legend->setBorderPen(Qt::NoPen);
+        plot.legend->setBrush(Qt::NoBrush);
+        plot.plotLayout()->setRowStretchFactor(0, 0.001);
+        plot.plotLayout()->setRowSpacing(0);
     }
     plot.xAxis->setLabel(QObject::tr("beam width"));
     plot.yAxis->setLabel(QObject::tr("mean length (tokens)"));
@@ -58,7 +65,6 @@ void SweepChart::build(QCustomPlot& plot, const std::vector<SweepRow>& rows,
     plot.yAxis->setLabelColor(kLengthColor);
     plot.yAxis2->setLabelColor(kRewardColor);
     plot.legend->setVisible(true);
-    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
     QCPGraph* length = addSeries(plot, plot.yAxis, QObject::tr("mean length"), kLengthColor,
                                  QCPScatterStyle::ssCircle);
@@ -88,7 +94,7 @@ void SweepChart::build(QCustomPlot& plot, const std::vector<SweepRow>& rows,
         const double pad = std::max(0.5, 0.04 * (hi - lo));
         plot.xAxis->setRange(lo - pad, hi + pad);
         plot.yAxis->setRange(paddedRange(len, true));
-        plot.yAxis2->setRange(paddedRange(r, true));
+        plot.yAxis2->setRange(paddedRange(r, false));
         auto* zero = new QCPItemStraightLine(&plot);
         zero->setClipAxisRect(plot.axisRect());
         zero->point1->setAxes(plot.xAxis, plot.yAxis2);
@@ -147,8 +153,7 @@ QString SweepChart::toCsv(const std::vector<SweepRow>& rows) {
     return out;
 }
 
-bool SweepChart::exportCsv(const std::vector<SweepRow>& rows, const QString& path,
-                           QString* error) {
+bool SweepChart::exportCsv(const std::vector<SweepRow>& rows, const QString& path, QString* error) {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
         if (error) {

@@ -20,10 +20,10 @@ public:
     static constexpr int kLengthGraph = 0;
     static constexpr int kRewardGraph = 1;
 
-    /// Rebuilds `plot`: graph kLengthGraph (mean length, yAxis) and kRewardGraph (mean Σr,
-    /// yAxis2) with one point per row, x ticks at the widths, a dotted Σr = 0 line, a legend.
-    static void build(QCustomPlot& plot, const std::vector<SweepRow>& rows,
-                      const QString& title = {});
+    /// Rebuilds `plot`: graph kLengthGraph (mean length, yAxis, from 0) and kRewardGraph
+    /// (mean Σr, yAxis2, fitted to the data) with one point per row, x ticks at the widths, a
+    /// dotted Σr = 0 line when 0 is in range, and the legend in a row above the axes.
+    static void build(QCustomPlot& plot, const std::vector<SweepRow>& rows);
 
     /// Writes the plot as .png (exactly size pixels), .svg or .pdf (size in px = points at
     /// 96 dpi). False with one sentence in *error on failure or an unknown suffix.

@@ -15,8 +15,7 @@ namespace {
 
 constexpr int kMaxWidth = 32; // BeamOptions::width contract
 
-template <class T>
-std::optional<T> fail(QString* error, const QString& message) {
+template <class T> std::optional<T> fail(QString* error, const QString& message) {
     if (error) {
         *error = message;
     }
@@ -38,8 +37,8 @@ std::optional<std::vector<int>> parseSweepWidths(const QString& text, QString* e
                            .arg(kMaxWidth));
         }
         if (std::find(widths.begin(), widths.end(), w) != widths.end()) {
-            return fail<std::vector<int>>(
-                error, QObject::tr("beam widths: %1 is listed twice").arg(w));
+            return fail<std::vector<int>>(error,
+                                          QObject::tr("beam widths: %1 is listed twice").arg(w));
         }
         widths.push_back(w);
     }

@@ -22,6 +22,18 @@
 
 namespace cl {
 
+namespace {
+
+QString widthCount(qsizetype n) {
+    return n == 1 ? SweepView::tr("1 width") : SweepView::tr("%1 widths").arg(n);
+}
+
+QString promptCount(qsizetype n) {
+    return n == 1 ? SweepView::tr("1 prompt") : SweepView::tr("%1 prompts").arg(n);
+}
+
+} // namespace
+
 SweepView::SweepView(QWidget* parent) : QWidget(parent) {
     m_task = new EngineTask(this);
     m_widths = new QLineEdit(formatSweepWidths(defaultSweepWidths()), this);
@@ -163,10 +175,9 @@ bool SweepView::run() {
     }
     const std::string templ = m_template.toStdString();
     const std::vector<int> w = *widths;
-    auto work = [this, prompts, templ, w, options](RewardScorer* scorer,
-                                                    const ProgressFn& progress,
-                                                    const std::atomic<bool>* cancel)
-        -> Result<EngineTask::Deliver> {
+    auto work = [this, prompts, templ, w,
+                 options](RewardScorer* scorer, const ProgressFn& progress,
+                          const std::atomic<bool>* cancel) -> Result<EngineTask::Deliver> {
         auto rows = runWidthSweep(scorer, prompts, templ, w, options, progress, cancel);
         if (!rows) {
             return Error{rows.error()};
@@ -175,9 +186,9 @@ bool SweepView::run() {
         return EngineTask::Deliver([this, shared] {
             setBusy(false);
             setRows(std::move(*shared));
-            setStatus(tr("%1 widths × %2 prompts in %3 s.")
-                          .arg(m_rows.size())
-                          .arg(m_rows.empty() ? 0 : m_rows.front().prompts)
+            setStatus(tr("%1 × %2 in %3 s.")
+                          .arg(widthCount(static_cast<qsizetype>(m_rows.size())),
+                               promptCount(m_rows.empty() ? 0 : m_rows.front().prompts))
                           .arg(m_clock.elapsed() / 1000.0, 0, 'f', 2));
             emit sweepFinished();
         });
@@ -190,7 +201,9 @@ bool SweepView::run() {
     m_progress->setRange(0, static_cast<int>(w.size() * prompts.size()));
     m_progress->setValue(0);
     setBusy(true);
-    setStatus(tr("Sweeping %1 widths × %2 prompts…").arg(w.size()).arg(prompts.size()));
+    setStatus(tr("Sweeping %1 × %2…")
+                  .arg(widthCount(static_cast<qsizetype>(w.size())),
+                       promptCount(static_cast<qsizetype>(prompts.size()))));
     emit sweepStarted();
     return true;
 }
@@ -242,9 +255,8 @@ void SweepView::setStatus(const QString& text) {
 
 void SweepView::updatePromptLabel() {
     if (!m_promptList.isEmpty()) {
-        m_promptLabel->setText(tr("Prompts: %1 from a file · template %2")
-                                   .arg(m_promptList.size())
-                                   .arg(m_template));
+        m_promptLabel->setText(
+            tr("%1 from a file · template %2").arg(promptCount(m_promptList.size()), m_template));
     } else {
         QString shown = m_prompt.simplified();
         shown = fontMetrics().elidedText(shown, Qt::ElideRight, 220);
@@ -271,10 +283,9 @@ void SweepView::choosePromptFile() {
 
 void SweepView::chooseExportFigure() {
     QString filter;
-    QString path = QFileDialog::getSaveFileName(this, tr("Export sweep figure"),
-                                                QStringLiteral("beam_sweep.png"),
-                                                tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"),
-                                                &filter);
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export sweep figure"), QStringLiteral("beam_sweep.png"),
+        tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"), &filter);
     if (path.isEmpty()) {
         return;
     }
