@@ -205,6 +205,10 @@ void MainWindow::connectActions() {
     connect(a->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
     connect(m_workbench, &Workbench::statusChanged, this, &MainWindow::updateStatus);
+    connect(m_workbench, &Workbench::colorPinnedByUser, this, [this] {
+        const QSignalBlocker block(m_actions->pinColorRange);
+        m_actions->pinColorRange->setChecked(true);
+    });
     connect(m_workbench, &Workbench::tokenActivated, this, &MainWindow::inspectToken);
     connect(m_workbench, &Workbench::pairScored, m_compare, &ComparePanel::setPairScores);
     connect(m_workbench, &Workbench::contentChanged, this, [this] {

@@ -7,6 +7,9 @@
 #include "ui/reward_colormap.h"
 #include "ui/reward_editor.h"
 
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -26,9 +29,28 @@ Workbench::Workbench(EngineClient* engine, QWidget* parent) : QWidget(parent), m
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
     layout->addWidget(split, 1);
+    auto* legend = new QHBoxLayout;
     m_colorBar = new ColorBar(this);
     m_colorBar->setNote(tr("auto"));
-    layout->addWidget(m_colorBar);
+    legend->addWidget(m_colorBar, 1);
+    m_limitSpin = new QDoubleSpinBox(this);
+    m_limitSpin->setObjectName("colorLimitSpin");
+    m_limitSpin->setDecimals(3);
+    m_limitSpin->setRange(0.001, 1000.0);
+    m_limitSpin->setPrefix(QStringLiteral("± "));
+    m_limitSpin->setValue(m_limit);
+    m_limitSpin->setToolTip(tr("Color range; typing a value pins it (View → Pin color range)"));
+    auto* limitLabel = new QLabel(tr("Ra&nge:"), this);
+    limitLabel->setBuddy(m_limitSpin);
+    legend->addWidget(limitLabel);
+    legend->addWidget(m_limitSpin);
+    layout->addLayout(legend);
+    connect(m_limitSpin, &QDoubleSpinBox::valueChanged, this, [this](double value) {
+        if (value != m_limit) {
+            setColorPinned(true, value);
+            emit colorPinnedByUser();
+        }
+    });
     m_panes[1]->hide();
 
     for (int slot = 0; slot < kSlots; ++slot) {
@@ -180,6 +202,10 @@ void Workbench::updateColorLimit() {
         m_limit = RewardColormap::autoLimit(shown, m_limit);
     }
     m_colorBar->setLimit(m_limit);
+    {
+        const QSignalBlocker block(m_limitSpin); // showing the range is not the user pinning it
+        m_limitSpin->setValue(m_limit);
+    }
     for (ResponsePane* pane : m_panes) {
         pane->setColorLimit(m_limit);
     }

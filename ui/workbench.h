@@ -13,6 +13,8 @@
 #include <array>
 #include <optional>
 
+class QDoubleSpinBox;
+
 namespace cl {
 
 class ColorBar;
@@ -67,6 +69,8 @@ signals:
     /// Prompt, responses or settings changed (for the unsaved-changes flag and autosave).
     void contentChanged();
     void colorLimitChanged(double limit);
+    /// The user pinned the range by typing a value into the range box.
+    void colorPinnedByUser();
 
 private:
     void schedule(int slot);
@@ -88,6 +92,7 @@ private:
     std::array<QString, kSlots> m_scoredText;
     std::array<QString, kSlots> m_scoredPrompt;
     ColorBar* m_colorBar = nullptr;
+    QDoubleSpinBox* m_limitSpin = nullptr;
     bool m_compare = false;
     bool m_pinned = false;
     double m_limit = 1.0;

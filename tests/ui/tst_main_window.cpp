@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -123,6 +124,20 @@ private slots:
         again.show();
         QVERIFY(QTest::qWaitForWindowExposed(&again));
         QCOMPARE(again.size(), saved.size());
+    }
+
+    void typingARangePinsIt() {
+        cl::MainWindow window;
+        auto* spin = window.findChild<QDoubleSpinBox*>("colorLimitSpin");
+        QVERIFY(spin);
+        QVERIFY(!window.actions()->pinColorRange->isChecked());
+        spin->setValue(0.75);
+        QVERIFY(window.workbench()->colorPinned());
+        QCOMPARE(window.workbench()->colorLimit(), 0.75);
+        QVERIFY(window.actions()->pinColorRange->isChecked());
+        window.actions()->pinColorRange->setChecked(false); // back to automatic
+        QVERIFY(!window.workbench()->colorPinned());
+        window.setModified(false);
     }
 
     void loadFailureShowsMessage() {
