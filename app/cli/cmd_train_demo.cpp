@@ -21,8 +21,10 @@ struct TrainDemoArgs {
     int threads = 0;
     int trainPairs = 0;
     int dpoEpochs = 0;
+    double dpoLr = 0.0;
     bool quick = false;
     bool keepWork = false;
+    bool resume = false;
 };
 
 void run(const TrainDemoArgs& a) {
@@ -30,7 +32,8 @@ void run(const TrainDemoArgs& a) {
     demo::DemoOptions o;
     o.outDir = a.out;
     o.seed = a.seed;
-    o.keepWork = a.keepWork;
+    o.keepWork = a.keepWork || a.resume;
+    o.resume = a.resume;
     if (a.quick) { // a smoke run: minutes become seconds, the targets do not hold
         o.trainPairs = 200;
         o.heldOutPairs = 8;
@@ -46,6 +49,9 @@ void run(const TrainDemoArgs& a) {
     }
     if (a.dpoEpochs > 0) {
         o.dpoEpochs = a.dpoEpochs;
+    }
+    if (a.dpoLr > 0) {
+        o.dpoLr = a.dpoLr;
     }
     std::string lastStage;
     const auto start = std::chrono::steady_clock::now();
@@ -82,10 +88,13 @@ void addTrainDemoCommand(CLI::App& app) {
         ->required();
     cmd->add_option("--seed", a->seed, "random seed (default 1)");
     cmd->add_option("--threads", a->threads, "LibTorch threads (default: all cores)");
-    cmd->add_option("--train-pairs", a->trainPairs, "training pairs (default 2000)");
-    cmd->add_option("--dpo-epochs", a->dpoEpochs, "DPO epochs (default 3)");
+    cmd->add_option("--train-pairs", a->trainPairs, "training pairs (default 3000)");
+    cmd->add_option("--dpo-epochs", a->dpoEpochs, "DPO epochs (default 2)");
+    cmd->add_option("--dpo-lr", a->dpoLr, "DPO peak learning rate (default 2e-4)");
     cmd->add_flag("--quick", a->quick, "tiny smoke run (seconds; results are not meaningful)");
     cmd->add_flag("--keep-work", a->keepWork, "keep DIR/work (corpus, base model, no-SFT policy)");
+    cmd->add_flag("--resume", a->resume,
+                  "reuse DIR/work/base and DIR/reference of a kept run with the same options");
     cmd->callback([a] { run(*a); });
 }
 

@@ -19,5 +19,8 @@ void addDoctorCommand(CLI::App& app);
 void addLogprobsCommand(CLI::App& app);
 void addTokenizeCommands(CLI::App& app);
 void addLogsCommand(CLI::App& app);
+void addScoreCommand(CLI::App& app);
+void addBeamCommands(CLI::App& app);
+void addTrainDemoCommand(CLI::App& app);
 
 } // namespace cl::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     cl::cli::addLogsCommand(app);
     cl::cli::addScoreCommand(app);
     cl::cli::addBeamCommands(app);
+    cl::cli::addTrainDemoCommand(app);
 
     try {
         app.parse(argc, argv);

@@ -112,15 +112,23 @@ DemoReport build(const DemoOptions& o, const ProgressFn& progress) {
     StageOptions lmOpt;
     lmOpt.batchSize = o.batchSize;
     lmOpt.seed = o.seed;
+    auto cached = [&](const std::string& folder) {
+        return o.resume && fs::exists(folder + "/model.safetensors");
+    };
     stage("base", [&] {
+        if (cached(work + "/base")) {
+            return;
+        }
         auto lm = loadTrainable(init);
-        report.parameters = lm->parameterCount();
         lmOpt.epochs = o.baseEpochs;
         lmOpt.lr = o.baseLr;
         trainLm(*lm, seqs.posts, lmOpt, pad, "base LM", progress);
         installModel(*lm, work + "/base", config, spmModel);
     });
     stage("sft", [&] {
+        if (cached(out + "/reference")) {
+            return;
+        }
         auto lm = loadTrainable(work + "/base");
         lmOpt.epochs = o.sftEpochs;
         lmOpt.lr = o.sftLr;
@@ -148,6 +156,7 @@ DemoReport build(const DemoOptions& o, const ProgressFn& progress) {
         installModel(*lm, policyDir, config, spmModel);
     };
     stage("dpo_from_sft", [&] {
+        report.parameters = loadTrainable(out + "/reference")->parameterCount();
         dpo(out + "/reference", "DPO from SFT", out + "/dpo_from_sft", out + "/policy");
     });
     stage("dpo_without_sft", [&] {

@@ -15,16 +15,19 @@ namespace cl::demo {
 struct DemoOptions {
     std::string outDir;          ///< receives policy/, reference/, the two logs, pairs.jsonl
     uint64_t seed = 1;
-    int trainPairs = 2000;
+    int trainPairs = 3000;
     int heldOutPairs = 200;
     int vocabSize = 1024;
     int hidden = 128, layers = 4, heads = 4, intermediate = 512;
-    int baseEpochs = 3, sftEpochs = 3, dpoEpochs = 3;
+    int baseEpochs = 4, sftEpochs = 5, dpoEpochs = 2;
     int batchSize = 16;          ///< sequences per LM/SFT step, pairs per DPO step
-    double baseLr = 1e-3, sftLr = 5e-4, dpoLr = 1e-4;
+    double baseLr = 2e-3, sftLr = 1e-3, dpoLr = 2e-4;
     double beta = 0.1;
     int logEvery = 5;
     bool keepWork = false;       ///< keep outDir/work (corpus, base model, no-SFT policy)
+    /// Reuse outDir/work/base and outDir/reference when they exist (a kept earlier run with the
+    /// same options): training is deterministic, so the result is the same as a fresh run.
+    bool resume = false;
 };
 
 struct DemoReport {

@@ -53,25 +53,29 @@ private slots:
             QVERIFY(p.chosen != p.rejected);
             std::set<std::string> kinds(p.errorKinds.begin(), p.errorKinds.end());
             QVERIFY2(kinds.size() >= 1 && kinds.size() <= 2, p.rejected.c_str());
-            // Walk the rejected text: literal parts must match chosen in order.
+            // Walk the rejected text: the literal parts between spans match chosen in order, and
+            // each span's text differs from the chosen value at that place.
+            const auto& spans = p.rejectedErrorSpans;
             size_t ci = 0;
             int64_t ri = 0;
-            for (const auto& [b0, b1] : p.rejectedErrorSpans) {
+            for (size_t k = 0; k < spans.size(); ++k) {
+                const auto [b0, b1] = spans[k];
                 QVERIFY(b0 >= ri && b1 > b0 && b1 <= static_cast<int64_t>(p.rejected.size()));
-                const std::string literal = p.rejected.substr(ri, b0 - ri);
-                QCOMPARE(p.chosen.substr(ci, literal.size()), literal);
-                ci += literal.size();
-                // The chosen value runs up to the next literal part of rejected.
-                const int64_t nextEnd = b1;
-                size_t stop = p.chosen.size();
-                std::string after = p.rejected.substr(nextEnd, 3);
-                if (!after.empty()) {
-                    stop = p.chosen.find(after, ci);
-                }
-                QVERIFY2(stop != std::string::npos, (p.chosen + " | " + p.rejected).c_str());
-                const std::string chosenValue = p.chosen.substr(ci, stop - ci);
-                const std::string wrongValue = p.rejected.substr(b0, b1 - b0);
-                QVERIFY2(chosenValue != wrongValue, p.rejected.c_str());
+                const std::string before = p.rejected.substr(ri, b0 - ri);
+                QCOMPARE(p.chosen.substr(ci, before.size()), before);
+                ci += before.size();
+                const int64_t next = k + 1 < spans.size()
+                                         ? spans[k + 1].first
+                                         : static_cast<int64_t>(p.rejected.size());
+                const std::string after = p.rejected.substr(b1, next - b1);
+                QVERIFY2(!after.empty() || next == static_cast<int64_t>(p.rejected.size()),
+                         "error spans must be separated by unchanged text");
+                const size_t stop = k + 1 < spans.size() ? p.chosen.find(after, ci)
+                                                         : p.chosen.size() - after.size();
+                QVERIFY2(stop != std::string::npos && stop >= ci,
+                         (p.chosen + " | " + p.rejected).c_str());
+                QVERIFY2(p.chosen.substr(ci, stop - ci) != p.rejected.substr(b0, b1 - b0),
+                         p.rejected.c_str());
                 ci = stop;
                 ri = b1;
             }
