@@ -84,8 +84,9 @@ BeamPanel::BeamPanel(QWidget* parent) : QWidget(parent) {
     m_copy = new QPushButton(tr("Copy to response &editor"), this);
     m_copy->setObjectName("beamCopyButton");
     m_copy->setEnabled(false);
-    m_copy->setToolTip(tr("Put the selected beam into the response editor (double-click a row "
-                          "does the same)"));
+    m_copy->setToolTip(tr("Put the selected beam's text into the response editor (a double-click "
+                          "on a row does the same). The editor tokenizes the text again and may "
+                          "score EOS, so its Σr can differ from the beam's."));
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(6, 0, 0, 0);
