@@ -66,6 +66,12 @@ void EngineClient::setBeta(double beta) {
     QMetaObject::invokeMethod(m_worker, "setBeta", Qt::QueuedConnection, Q_ARG(double, beta));
 }
 
+void EngineClient::runJob(std::function<void(RewardScorer*)> job) {
+    EngineWorker* worker = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker, [worker, job = std::move(job)] { worker->runJob(job); }, Qt::QueuedConnection);
+}
+
 void EngineClient::cancel() {
     m_worker->cancelAll();
 }

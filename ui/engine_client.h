@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QThread>
 
+#include <functional>
+
 namespace cl {
 
 class EngineWorker;
@@ -32,6 +34,9 @@ public:
     /// Top-K alternatives; returns the tag alternativesReady/alternativesFailed carry.
     quint64 requestAlternatives(const ScoreRequest& request, qint64 position, int k = 10);
     void setBeta(double beta);
+    /// Posts `job` to the engine thread, after the work already queued there; returns at once.
+    /// Used by the beam-search views (ui/beam/engine_job.h: EngineRunner).
+    void runJob(std::function<void(RewardScorer*)> job);
     /// Cancels loading and scoring now (atomic flags; returns immediately).
     void cancel();
     /// True while the worker runs a model (any thread).

@@ -14,6 +14,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -48,6 +49,9 @@ public slots:
     void alternatives(quint64 tag, const cl::ScoreRequest& request, qint64 position, int k);
     /// Worker thread. Sets beta for later scores.
     void setBeta(double beta);
+    /// Worker thread. Runs other views' engine work (beam search) with the loaded pair, or
+    /// nullptr when none is loaded; the job reports back by itself and catches its exceptions.
+    void runJob(const std::function<void(RewardScorer*)>& job);
 
 signals:
     void loadProgress(const QString& stage, qint64 done, qint64 total);

@@ -15,6 +15,9 @@
 #ifdef CREDITLENS_HAVE_CURVES
 #include "ui/curves/curves_view.h"
 #endif
+#ifdef CREDITLENS_HAVE_BEAM
+#include "ui/beam/beam_view.h"
+#endif
 
 #include <QAction>
 #include <QApplication>
@@ -32,6 +35,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTextCursor>
 
 namespace cl {
 
@@ -71,7 +75,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+#ifdef CREDITLENS_HAVE_BEAM
+    m_beam->cancel(); // before the engine thread is asked to finish (BeamView contract)
+#endif
+    m_engine->cancel();
+}
 
 void MainWindow::createDocks() {
     auto dock = [this](const QString& title, const char* name, QWidget* content,
@@ -96,6 +105,37 @@ void MainWindow::createDocks() {
     m_compareDock = dock(tr("Compare"), "compareDock", m_compare, Qt::BottomDockWidgetArea);
     m_compareDock->hide();
     createCurvesDock();
+    createBeamDock();
+}
+
+void MainWindow::createBeamDock() {
+#ifdef CREDITLENS_HAVE_BEAM
+    m_beam = new BeamView(this);
+    auto* dock = new QDockWidget(tr("Beam search"), this);
+    dock->setObjectName("beamDock");
+    dock->setWidget(m_beam);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    tabifyDockWidget(m_compareDock, dock); // bottom docks share one area as tabs
+    dock->hide();
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+    m_actions->viewMenu()->addAction(toggle);
+    m_beam->setRunner([engine = m_engine](EngineJob job) { engine->runJob(std::move(job)); });
+    auto syncPrompt = [this] {
+        m_beam->setPrompt(m_workbench->promptPane()->prompt(),
+                          m_workbench->promptPane()->templateName());
+    };
+    connect(m_workbench->promptPane(), &PromptPane::inputChanged, this, syncPrompt);
+    syncPrompt();
+    connect(m_beam, &BeamView::copyToResponse, this, [this](const QString& text) {
+        // One undo step in the response editor, like any other edit.
+        QTextCursor cursor(m_workbench->responsePane(0)->editor()->document());
+        cursor.beginEditBlock();
+        cursor.select(QTextCursor::Document);
+        cursor.insertText(text);
+        cursor.endEditBlock();
+    });
+#endif
 }
 
 void MainWindow::createCurvesDock() {
@@ -105,6 +145,7 @@ void MainWindow::createCurvesDock() {
     m_curvesDock->setObjectName("curvesDock");
     m_curvesDock->setWidget(m_curves);
     addDockWidget(Qt::BottomDockWidgetArea, m_curvesDock);
+    tabifyDockWidget(m_compareDock, m_curvesDock);
     m_curvesDock->hide();
     QAction* toggle = m_curvesDock->toggleViewAction();
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
@@ -167,6 +208,9 @@ void MainWindow::connectActions() {
     connect(a->compareMode, &QAction::toggled, this, [this](bool on) {
         m_workbench->setCompareMode(on);
         m_compareDock->setVisible(on);
+        if (on) {
+            m_compareDock->raise();
+        }
     });
     connect(a->pinColorRange, &QAction::toggled, this,
             [this](bool on) { m_workbench->setColorPinned(on, m_workbench->colorLimit()); });

@@ -16,6 +16,7 @@ class QPushButton;
 namespace cl {
 
 class AppActions;
+class BeamView;
 class ComparePanel;
 class CurvesView;
 class EngineClient;
@@ -38,6 +39,8 @@ public:
     ModelPanel* modelPanel() const { return m_models; }
     /// The Training Curves view, or nullptr in a build without it.
     CurvesView* curvesView() const { return m_curves; }
+    /// The Beam Search dock's content, or nullptr in a build without it.
+    BeamView* beamView() const { return m_beam; }
     /// Opens training logs (files or output folders) in the Training Curves view.
     void openTrainingLogs(const QStringList& paths);
 
@@ -77,6 +80,7 @@ protected:
 private:
     void createDocks();
     void createCurvesDock();
+    void createBeamDock();
     void connectActions();
     void connectEngine();
     void showAbout();
@@ -109,6 +113,7 @@ private:
     QDockWidget* m_compareDock = nullptr;
     CurvesView* m_curves = nullptr;
     QDockWidget* m_curvesDock = nullptr;
+    BeamView* m_beam = nullptr;
     QLabel* m_statusLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelButton = nullptr;

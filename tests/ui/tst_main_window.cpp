@@ -114,8 +114,8 @@ private slots:
             cl::MainWindow window;
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
-            window.setGeometry(40, 50, 1011, 707);
-            QTRY_COMPARE(window.size(), QSize(1011, 707));
+            window.setGeometry(40, 50, 1111, 777);
+            QTRY_COMPARE(window.size(), QSize(1111, 777));
             saved = window.geometry();
             window.close(); // writes QSettings
         }

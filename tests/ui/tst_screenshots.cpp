@@ -15,7 +15,14 @@
 #include "ui/token_inspector.h"
 #include "ui/workbench.h"
 
+#if __has_include("ui/beam/beam_view.h")
+#include "ui/beam/beam_panel.h"
+#include "ui/beam/beam_view.h"
+#define CL_TEST_BEAM 1
+#endif
+
 #include <QAction>
+#include <QDockWidget>
 #include <QApplication>
 #include <QSettings>
 #include <QSignalSpy>
@@ -105,6 +112,26 @@ private slots:
                                  30000);
         QVERIFY(m_window->workbench()->compareMode());
         shoot("compare", 300);
+    }
+
+    void beamSearch() {
+#ifdef CL_TEST_BEAM
+        if (!m_window->beamView()) {
+            QSKIP("this build has no Beam Search dock");
+        }
+        m_window->findChild<QDockWidget*>("beamDock")->show();
+        m_window->findChild<QDockWidget*>("beamDock")->raise();
+        cl::BeamPanel* panel = m_window->beamView()->panel();
+        QSignalSpy finished(panel, &cl::BeamPanel::searchFinished);
+        QSignalSpy failed(panel, &cl::BeamPanel::searchFailed);
+        QVERIFY(panel->run());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 60000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        shoot("beam", 300);
+        m_window->findChild<QDockWidget*>("beamDock")->hide();
+#else
+        QSKIP("this build has no Beam Search dock");
+#endif
     }
 
     void dark() {
