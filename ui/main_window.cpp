@@ -36,6 +36,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTextCursor>
+#include <QVBoxLayout>
 
 namespace cl {
 
@@ -47,8 +48,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_actions = new AppActions(this);
     m_actions->buildMenus(menuBar());
     m_engine = new EngineClient(this);
-    m_workbench = new Workbench(m_engine, this);
-    setCentralWidget(m_workbench);
+    // Centre: the workbench, and under it the compare summary (shown in compare mode).
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    m_workbench = new Workbench(m_engine, centre);
+    m_compare = new ComparePanel(centre);
+    m_compare->hide();
+    centreLayout->addWidget(m_workbench, 1);
+    centreLayout->addWidget(m_compare);
+    setCentralWidget(centre);
     createDocks();
 
     m_statusLabel = new QLabel(tr("No models loaded: File → Open policy… (Ctrl+O)"), this);
@@ -94,7 +103,6 @@ void MainWindow::createDocks() {
     };
     m_models = new ModelPanel(this);
     m_inspector = new TokenInspector(this);
-    m_compare = new ComparePanel(this);
     QDockWidget* inspectorDock =
         dock(tr("Token inspector"), "inspectorDock", m_inspector, Qt::RightDockWidgetArea);
     inspectorDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
@@ -102,8 +110,6 @@ void MainWindow::createDocks() {
     tabifyDockWidget(inspectorDock, modelsDock);
     inspectorDock->raise();
     resizeDocks({inspectorDock}, {380}, Qt::Horizontal);
-    m_compareDock = dock(tr("Compare"), "compareDock", m_compare, Qt::BottomDockWidgetArea);
-    m_compareDock->hide();
     createCurvesDock();
     createBeamDock();
 }
@@ -115,7 +121,9 @@ void MainWindow::createBeamDock() {
     dock->setObjectName("beamDock");
     dock->setWidget(m_beam);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
-    tabifyDockWidget(m_compareDock, dock); // bottom docks share one area as tabs
+    if (m_curvesDock) {
+        tabifyDockWidget(m_curvesDock, dock); // bottom docks share one area as tabs
+    }
     dock->hide();
     QAction* toggle = dock->toggleViewAction();
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
@@ -145,7 +153,6 @@ void MainWindow::createCurvesDock() {
     m_curvesDock->setObjectName("curvesDock");
     m_curvesDock->setWidget(m_curves);
     addDockWidget(Qt::BottomDockWidgetArea, m_curvesDock);
-    tabifyDockWidget(m_compareDock, m_curvesDock);
     m_curvesDock->hide();
     QAction* toggle = m_curvesDock->toggleViewAction();
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
@@ -207,10 +214,7 @@ void MainWindow::connectActions() {
     });
     connect(a->compareMode, &QAction::toggled, this, [this](bool on) {
         m_workbench->setCompareMode(on);
-        m_compareDock->setVisible(on);
-        if (on) {
-            m_compareDock->raise();
-        }
+        m_compare->setVisible(on);
     });
     connect(a->pinColorRange, &QAction::toggled, this,
             [this](bool on) { m_workbench->setColorPinned(on, m_workbench->colorLimit()); });

@@ -48,6 +48,8 @@ public:
     /// fill the editors. Failures show the engine's sentence and leave the window usable.
     void openPair(const QString& policyDir, const QString& referenceDir, const QString& prompt = {},
                   const QString& response = {});
+    /// Help → Open demo: loads the demo pair, its preference pairs and training logs.
+    void openDemo();
     /// Opens a session file; false (with a message shown) when it cannot be read.
     bool openSessionFile(const QString& path);
     bool saveSessionFile(const QString& path);
@@ -59,6 +61,8 @@ public:
     /// Restores unsaved work from the autosave file if one exists (after a crash).
     bool restoreAutosave();
     static QString autosavePath();
+    /// The demo folder (installed share/creditlens/demo, else the source tree's), or empty.
+    static QString demoDir();
 
     bool isModified() const { return m_modified; }
     void setModified(bool modified);
@@ -101,7 +105,7 @@ private:
     void chooseSessionToOpen();
     bool saveSession(bool askPath);
     void writeAutosave();
-    void openDemo();
+
     bool confirmDiscard();
 
     AppActions* m_actions = nullptr;
@@ -110,7 +114,6 @@ private:
     ModelPanel* m_models = nullptr;
     TokenInspector* m_inspector = nullptr;
     ComparePanel* m_compare = nullptr;
-    QDockWidget* m_compareDock = nullptr;
     CurvesView* m_curves = nullptr;
     QDockWidget* m_curvesDock = nullptr;
     BeamView* m_beam = nullptr;

@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -368,19 +369,50 @@ void MainWindow::copyHtml() {
     statusBar()->showMessage(tr("Copied the colored response as HTML."), 3000);
 }
 
-void MainWindow::openDemo() {
+QString MainWindow::demoDir() {
     const QStringList candidates = {
-        QStandardPaths::locate(QStandardPaths::AppDataLocation, "demo/demo.clsession"),
-        QCoreApplication::applicationDirPath() + "/../share/creditlens/demo/demo.clsession",
-        QStringLiteral(CREDITLENS_SOURCE_DIR "/resources/demo/demo.clsession")};
-    for (const QString& path : candidates) {
-        if (!path.isEmpty() && QFileInfo(path).isFile()) {
-            openSessionFile(path);
-            return;
+        QCoreApplication::applicationDirPath() + "/../share/creditlens/demo", // installed
+        QStringLiteral(CREDITLENS_SOURCE_DIR "/resources/demo")};          // build tree
+    for (const QString& dir : candidates) {
+        if (QFileInfo::exists(dir + "/policy/config.json") &&
+            QFileInfo::exists(dir + "/reference/config.json")) {
+            return QDir(dir).canonicalPath();
         }
     }
-    showError(tr("No demo installed"),
-              tr("The demo session (demo/demo.clsession) was not found next to this program."));
+    return {};
+}
+
+void MainWindow::openDemo() {
+    // The embedded experiment (resources/demo): DPO policy vs its SFT reference, held-out
+    // preference pairs stepped through in compare mode, and the two training logs.
+    const QString dir = demoDir();
+    if (dir.isEmpty()) {
+        showError(tr("No demo installed"),
+                  tr("The demo models (share/creditlens/demo) were not found next to this "
+                     "program."));
+        return;
+    }
+    if (!confirmDiscard()) {
+        return;
+    }
+    m_applying = true;
+    m_workbench->promptPane()->setTemplateName("tldr");
+    m_workbench->promptPane()->setBeta(0.1);
+    m_applying = false;
+    openPair(dir + "/policy", dir + "/reference");
+    if (QFileInfo::exists(dir + "/pairs.jsonl")) {
+        openPreferenceFile(dir + "/pairs.jsonl");
+    }
+    QStringList logs;
+    for (const char* run : {"dpo_from_sft", "dpo_without_sft"}) {
+        if (QFileInfo::exists(dir + "/" + run + "/trainer_state.json")) {
+            logs << dir + "/" + run + "/trainer_state.json";
+        }
+    }
+    if (!logs.isEmpty() && m_curves) {
+        openTrainingLogs(logs);
+    }
+    setModified(false);
 }
 
 } // namespace cl

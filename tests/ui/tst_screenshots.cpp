@@ -134,6 +134,22 @@ private slots:
 #endif
     }
 
+    void demo() {
+        // Help → Open demo (issue #9 data): the pair loads, pairs are stepped, logs plotted.
+        if (cl::MainWindow::demoDir().isEmpty()) {
+            QSKIP("no resources/demo in this tree");
+        }
+        m_window->setModified(false);
+        QSignalSpy loaded(m_window.get(), &cl::MainWindow::pairLoaded);
+        m_window->actions()->openDemo->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 60000);
+        QVERIFY(m_window->comparePanel()->hasPreferenceSet());
+        QVERIFY(m_window->comparePanel()->preferenceSet()->size() > 100);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->comparePanel()->preferenceSet()->outcome(0).has_value(),
+                                 60000);
+        shoot("demo", 300);
+    }
+
     void dark() {
         m_window->actions()->themeDark->trigger();
         shoot("dark", 300);
