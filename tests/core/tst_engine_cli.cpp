@@ -5,7 +5,8 @@
 
 #include "core/engine/reward_scorer.h"
 
-#include <QProcess>
+#include "common/cli_process.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -16,22 +17,10 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-    int code;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = cl::test::CliRun;
 
 Run cli(const QStringList& args) {
-    const QString exe =
-        QString::fromLocal8Bit(qgetenv("CREDITLENS_BINARY_DIR")) + "/app/cli/creditlens-cli";
-    QProcess p;
-    p.start(exe, args);
-    if (!p.waitForFinished(120000)) {
-        return {-1, {}, "did not finish"};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return cl::test::runCli(args);
 }
 
 json refs(const QString& name) {

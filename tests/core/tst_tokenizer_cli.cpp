@@ -3,7 +3,8 @@
 // per line; detokenize prints {"text": ...}; user errors exit 1 with one sentence.
 #include "common/fixtures.h"
 
-#include <QProcess>
+#include "common/cli_process.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -11,22 +12,10 @@
 
 namespace {
 
-struct Run {
-    int code;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = cl::test::CliRun;
 
 Run cli(const QStringList& args) {
-    const QString exe =
-        QString::fromLocal8Bit(qgetenv("CREDITLENS_BINARY_DIR")) + "/app/cli/creditlens-cli";
-    QProcess p;
-    p.start(exe, args);
-    if (!p.waitForFinished(60000)) {
-        return {-1, {}, "did not finish: " + exe.toLocal8Bit()};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return cl::test::runCli(args);
 }
 
 } // namespace
