@@ -3,6 +3,7 @@
 
 #include "app/gui/gui_command_line.h"
 #include "app/gui/self_test.h"
+#include "core/engine/runtime.h"
 #include "ui/main_window.h"
 
 #ifdef CREDITLENS_HAVE_CURVES
@@ -11,6 +12,7 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -46,6 +48,7 @@ int runPlot(QApplication& app) {
 } // namespace
 
 int main(int argc, char** argv) {
+    cl::runtime::prepareProcess(argv); // GOMP_SPINCOUNT=0 (see runtime.h)
     if (isHeadlessMode(argc, argv) && cl::needsOffscreenPlatform()) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
@@ -78,6 +81,13 @@ int main(int argc, char** argv) {
             }
         }
         window.openPair(options.policyDir, options.referenceDir, prompt, options.response);
+    } else if (options.sessionFile.isEmpty() && options.screenshotFile.isEmpty() && argc == 1) {
+        // The very first start with no arguments opens the embedded demo (issue #9).
+        QSettings settings;
+        if (!settings.value("demo/shownOnFirstStart", false).toBool()) {
+            settings.setValue("demo/shownOnFirstStart", true);
+            QTimer::singleShot(0, &window, [&window] { window.openDemo(); });
+        }
     }
     if (!options.screenshotFile.isEmpty()) {
         QTimer::singleShot(options.screenshotDelayMs, &window, [&window, &options] {

@@ -178,6 +178,9 @@ Model& RewardScorer::policyModel() {
 Model& RewardScorer::referenceModel() {
     return *m_impl->reference;
 }
+const std::string& RewardScorer::chatTemplate() const {
+    return m_impl->chatTemplate;
+}
 const Tokenizer* RewardScorer::tokenizer() const {
     return m_impl->tokenizer.get();
 }

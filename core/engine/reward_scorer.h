@@ -73,6 +73,9 @@ public:
     Model& policyModel();
     Model& referenceModel();
 
+    /// tokenizer_config.json's chat_template (empty when none), for the "chat" template.
+    const std::string& chatTemplate() const;
+
     /// The shared tokenizer, or nullptr when the folders hold none (ids-only scoring).
     const Tokenizer* tokenizer() const;
 

@@ -17,9 +17,7 @@ Result<std::vector<int32_t>> beamPromptIds(const RewardScorer& scorer, const std
     if (!tokenizer) {
         return Error{"the loaded models have no tokenizer, so the prompt cannot be encoded"};
     }
-    // The chat template text stays inside RewardScorer; "chat" is refused by applyTemplate
-    // with its own sentence until the scorer exposes it.
-    auto seq = applyTemplate(*tokenizer, templateName, prompt, "", false);
+    auto seq = applyTemplate(*tokenizer, templateName, prompt, "", false, scorer.chatTemplate());
     if (!seq) {
         return Error{seq.error()};
     }
