@@ -3,16 +3,13 @@
 // memory, timing statistics. Writing the model happens in a child process so that the parent's
 // peak-memory reading only covers loading and running.
 
-#include "core/engine/model_config.h"
-#include "core/engine/safetensors_writer.h"
-#include "core/engine/weight_names.h"
+#include "core/engine/initial_weights.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,37 +26,6 @@ inline std::string pythia70mConfig() {
       "hidden_act":"gelu","tie_word_embeddings":false,"bos_token_id":0,"eos_token_id":0})";
 }
 
-/// Writes config.json + model.safetensors with N(0, 0.02) weights (norms 1, biases 0).
-inline void writeRandomModel(const std::string& dir, const std::string& configJson, unsigned seed) {
-    std::filesystem::create_directories(dir);
-    std::ofstream(dir + "/config.json") << configJson;
-    auto config = ModelConfig::fromJson(configJson, dir + "/config.json");
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal(0.0f, 0.02f);
-    std::vector<std::vector<float>> buffers;
-    std::vector<TensorToWrite> tensors;
-    const std::string prefix = basePrefix(config.value());
-    for (const WeightSpec& s : weightSpecs(config.value())) {
-        int64_t n = 1;
-        for (int64_t d : s.shape) {
-            n *= d;
-        }
-        std::vector<float> data(n);
-        const bool isNorm = s.name.find("norm") != std::string::npos;
-        const bool isBias = s.name.size() > 5 && s.name.substr(s.name.size() - 5) == ".bias";
-        for (float& v : data) {
-            v = isBias ? 0.0f : isNorm ? 1.0f : normal(rng);
-        }
-        buffers.push_back(std::move(data));
-        const bool outside = s.name[0] == '@';
-        tensors.push_back({outside ? s.name.substr(1) : prefix + s.name, "F32", s.shape,
-                           buffers.back().data()});
-    }
-    if (!writeSafetensors(dir + "/model.safetensors", tensors).ok()) {
-        std::fprintf(stderr, "cannot write %s\n", dir.c_str());
-        std::exit(1);
-    }
-}
 
 /// Same, in a child process (keeps the parent's peak RSS clean). Skips existing folders.
 inline std::string randomModelFolder(const std::string& name, unsigned seed,
@@ -71,8 +37,11 @@ inline std::string randomModelFolder(const std::string& name, unsigned seed,
     }
     const pid_t pid = fork();
     if (pid == 0) {
-        writeRandomModel(dir, config, seed);
-        _exit(0);
+        const Status st = writeInitialModel(dir, config, seed);
+        if (!st) {
+            std::fprintf(stderr, "%s\n", st.error().c_str());
+        }
+        _exit(st ? 0 : 1);
     }
     int status = 0;
     waitpid(pid, &status, 0);

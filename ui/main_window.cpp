@@ -12,12 +12,8 @@
 #include "ui/token_inspector.h"
 #include "ui/workbench.h"
 
-#ifdef CREDITLENS_HAVE_CURVES
 #include "ui/curves/curves_view.h"
-#endif
-#ifdef CREDITLENS_HAVE_BEAM
 #include "ui/beam/beam_view.h"
-#endif
 
 #include <QAction>
 #include <QApplication>
@@ -85,9 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
-#ifdef CREDITLENS_HAVE_BEAM
     m_beam->cancel(); // before the engine thread is asked to finish (BeamView contract)
-#endif
     m_engine->cancel();
 }
 
@@ -115,7 +109,6 @@ void MainWindow::createDocks() {
 }
 
 void MainWindow::createBeamDock() {
-#ifdef CREDITLENS_HAVE_BEAM
     m_beam = new BeamView(this);
     auto* dock = new QDockWidget(tr("Beam search"), this);
     dock->setObjectName("beamDock");
@@ -143,11 +136,9 @@ void MainWindow::createBeamDock() {
         cursor.insertText(text);
         cursor.endEditBlock();
     });
-#endif
 }
 
 void MainWindow::createCurvesDock() {
-#ifdef CREDITLENS_HAVE_CURVES
     m_curves = new CurvesView(this);
     m_curvesDock = new QDockWidget(tr("Training curves"), this);
     m_curvesDock->setObjectName("curvesDock");
@@ -172,18 +163,12 @@ void MainWindow::createCurvesDock() {
     });
     connect(m_curves, &CurvesView::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
-#endif
 }
 
 void MainWindow::openTrainingLogs(const QStringList& paths) {
-#ifdef CREDITLENS_HAVE_CURVES
     m_curvesDock->show();
     m_curvesDock->raise();
     m_curves->openPaths(paths);
-#else
-    showError(tr("No Training Curves view"), tr("This build has no Training Curves view."));
-    Q_UNUSED(paths);
-#endif
 }
 
 void MainWindow::connectActions() {

@@ -6,16 +6,13 @@
 #include "core/engine/runtime.h"
 #include "ui/main_window.h"
 
-#ifdef CREDITLENS_HAVE_CURVES
 #include "ui/curves/plot_command.h"
-#endif
 
 #include <QApplication>
 #include <QFile>
 #include <QSettings>
 #include <QTimer>
 
-#include <cstdio>
 #include <cstring>
 
 namespace {
@@ -36,13 +33,7 @@ bool isHeadlessMode(int argc, char** argv) {
 }
 
 int runPlot(QApplication& app) {
-#ifdef CREDITLENS_HAVE_CURVES
     return cl::runPlotCommand(app.arguments().mid(2));
-#else
-    Q_UNUSED(app);
-    std::fprintf(stderr, "creditlens: this build has no Training Curves view, so no 'plot'.\n");
-    return 2;
-#endif
 }
 
 } // namespace

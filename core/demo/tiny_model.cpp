@@ -1,5 +1,6 @@
 #include "core/demo/tiny_model.h"
 
+#include "core/engine/initial_weights.h"
 #include "core/engine/safetensors_file.h"
 #include "core/engine/safetensors_writer.h"
 #include "core/engine/weight_names.h"
@@ -64,37 +65,7 @@ std::string neoxConfigJson(int64_t vocabSize, const ModelShape& shape) {
 }
 
 void writeInitialModel(const std::string& folder, const std::string& configJson, uint64_t seed) {
-    std::filesystem::create_directories(folder);
-    writeText(folder + "/config.json", configJson);
-    auto config = ModelConfig::fromJson(configJson, folder + "/config.json");
-    if (!config) {
-        throw std::runtime_error(config.error());
-    }
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> normal(0.0f, 0.02f);
-    const float residualScale = 1.0f / std::sqrt(2.0f * config->layers);
-    std::vector<std::vector<float>> buffers;
-    std::vector<TensorToWrite> tensors;
-    const std::string prefix = basePrefix(config.value());
-    for (const WeightSpec& s : weightSpecs(config.value())) {
-        int64_t n = 1;
-        for (int64_t d : s.shape) {
-            n *= d;
-        }
-        std::vector<float> data(n);
-        const bool isBias = s.shape.size() == 1 &&
-                            s.name.size() > 5 && s.name.substr(s.name.size() - 5) == ".bias";
-        const bool isNorm = s.shape.size() == 1 && !isBias;
-        const float scale = (s.slot == Slot::OW || s.slot == Slot::DownW) ? residualScale : 1.0f;
-        for (float& v : data) {
-            v = isBias ? 0.0f : isNorm ? 1.0f : normal(rng) * scale;
-        }
-        buffers.push_back(std::move(data));
-        const bool outside = s.name[0] == '@';
-        tensors.push_back({outside ? s.name.substr(1) : prefix + s.name, "F32", s.shape,
-                           buffers.back().data()});
-    }
-    Status st = writeSafetensors(folder + "/model.safetensors", tensors);
+    Status st = cl::writeInitialModel(folder, configJson, seed);
     if (!st) {
         throw std::runtime_error(st.error());
     }

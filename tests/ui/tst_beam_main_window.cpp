@@ -1,7 +1,6 @@
 // The Beam Search dock inside the main window (issue #7 item 4): searches go through the
 // EngineClient's worker thread, the dock follows the prompt pane, "Copy to response editor"
 // fills the response and it gets scored, and closing the window cancels a running search.
-// Built once ui/CMakeLists.txt links creditlens_beam_ui (CREDITLENS_HAVE_BEAM).
 #include "tests/core/scoring_fixture.h"
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_panel.h"

@@ -1,10 +1,11 @@
 #include "ui/beam/sweep_chart.h"
 
+#include "ui/curves/figure_export.h"
+
 #include <qcustomplot.h>
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSvgGenerator>
 #include <QTextStream>
 
 #include <algorithm>
@@ -108,35 +109,8 @@ void SweepChart::build(QCustomPlot& plot, const std::vector<SweepRow>& rows) {
 
 bool SweepChart::exportFigure(QCustomPlot& plot, const QString& path, const QSize& size,
                               QString* error) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    bool ok = false;
-    if (suffix == QLatin1String("png")) {
-        ok = plot.savePng(path, size.width(), size.height(), 1.0);
-    } else if (suffix == QLatin1String("pdf")) {
-        ok = plot.savePdf(path, size.width(), size.height());
-    } else if (suffix == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(size);
-        svg.setViewBox(QRect(QPoint(0, 0), size));
-        svg.setTitle(QStringLiteral("CreditLens beam width sweep"));
-        QCPPainter painter;
-        ok = painter.begin(&svg);
-        if (ok) {
-            plot.toPainter(&painter, size.width(), size.height());
-            ok = painter.end();
-        }
-    } else {
-        if (error) {
-            *error = QObject::tr("%1: unknown figure type '%2'; expected .png, .svg or .pdf")
-                         .arg(path, suffix);
-        }
-        return false;
-    }
-    if (!ok && error) {
-        *error = QObject::tr("%1: could not be written").arg(path);
-    }
-    return ok;
+    return exportPlotFigure(plot, path, size, 96, QStringLiteral("CreditLens beam width sweep"),
+                            error);
 }
 
 QString SweepChart::toCsv(const std::vector<SweepRow>& rows) {

@@ -1,11 +1,12 @@
 #include "ui/curves/curve_plotter.h"
 
+#include "ui/curves/figure_export.h"
+
 #include "core/logs/log_export.h"
 #include "core/logs/smoothing.h"
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSvgGenerator>
 #include <QTextStream>
 
 #include <qcustomplot.h>
@@ -137,35 +138,8 @@ void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun
 
 bool CurvePlotter::exportFigure(QCustomPlot& plot, const QString& path, const QSize& size, int dpi,
                                 QString* error) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    bool ok = false;
-    if (suffix == QLatin1String("png")) {
-        ok = plot.savePng(path, size.width(), size.height(), 1.0, -1, dpi, QCP::ruDotsPerInch);
-    } else if (suffix == QLatin1String("pdf")) {
-        ok = plot.savePdf(path, size.width(), size.height());
-    } else if (suffix == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(size);
-        svg.setViewBox(QRect(QPoint(0, 0), size));
-        svg.setTitle(QStringLiteral("CreditLens training curves"));
-        QCPPainter painter;
-        ok = painter.begin(&svg);
-        if (ok) {
-            plot.toPainter(&painter, size.width(), size.height());
-            ok = painter.end();
-        }
-    } else {
-        if (error) {
-            *error = QStringLiteral("%1: unknown figure type '%2'; expected .png, .svg or .pdf")
-                         .arg(path, suffix);
-        }
-        return false;
-    }
-    if (!ok && error) {
-        *error = QStringLiteral("%1: could not be written").arg(path);
-    }
-    return ok;
+    return exportPlotFigure(plot, path, size, dpi, QStringLiteral("CreditLens training curves"),
+                            error);
 }
 
 bool CurvePlotter::exportCsv(const std::vector<const logs::LogRun*>& runs, const CurveSettings& s,
