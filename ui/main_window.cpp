@@ -193,8 +193,8 @@ void MainWindow::connectActions() {
     connect(a->swapResponses, &QAction::triggered, this, [this] {
         RewardEditor* x = m_workbench->responsePane(0)->editor();
         RewardEditor* y = m_workbench->responsePane(1)->editor();
-        const QString t = x->toPlainText();
-        x->setPlainText(y->toPlainText());
+        const QString t = x->text();
+        x->setPlainText(y->text());
         y->setPlainText(t);
     });
     connect(a->compareMode, &QAction::toggled, this, [this](bool on) {

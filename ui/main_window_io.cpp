@@ -154,8 +154,8 @@ Session MainWindow::currentSession() const {
     s.policyDir = m_engine->isLoaded() ? m_engine->policyDir() : m_policyDir;
     s.referenceDir = m_engine->isLoaded() ? m_engine->referenceDir() : m_referenceDir;
     s.prompt = m_workbench->promptPane()->prompt();
-    s.response = m_workbench->responsePane(0)->editor()->toPlainText();
-    s.rejectedResponse = m_workbench->responsePane(1)->editor()->toPlainText();
+    s.response = m_workbench->responsePane(0)->editor()->text();
+    s.rejectedResponse = m_workbench->responsePane(1)->editor()->text();
     s.compare = m_workbench->compareMode();
     s.beta = m_workbench->promptPane()->beta();
     s.templateName = m_workbench->promptPane()->templateName();

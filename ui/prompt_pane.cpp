@@ -1,5 +1,7 @@
 #include "ui/prompt_pane.h"
 
+#include "ui/exact_text.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -51,7 +53,7 @@ PromptPane::PromptPane(QWidget* parent) : QWidget(parent) {
 }
 
 QString PromptPane::prompt() const {
-    return m_prompt->toPlainText();
+    return exactPlainText(*m_prompt->document());
 }
 
 void PromptPane::setPrompt(const QString& text) {

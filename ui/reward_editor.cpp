@@ -1,5 +1,6 @@
 #include "ui/reward_editor.h"
 
+#include "ui/exact_text.h"
 #include "ui/reward_colormap.h"
 
 #include <QHelpEvent>
@@ -49,8 +50,12 @@ void RewardEditor::setColorLimit(double limit) {
     }
 }
 
+QString RewardEditor::text() const {
+    return exactPlainText(*document());
+}
+
 void RewardEditor::recolor() {
-    const QString current = toPlainText();
+    const QString current = text();
     const int valid = commonPrefixLength(current, m_scoredText);
     const bool unchanged = valid == current.size() && valid == m_scoredText.size();
     QList<QTextEdit::ExtraSelection> selections;
@@ -79,14 +84,14 @@ void RewardEditor::recolor() {
 }
 
 int RewardEditor::tokenAt(int pos) const {
-    if (!m_hasScore || pos > commonPrefixLength(toPlainText(), m_scoredText)) {
+    if (!m_hasScore || pos > commonPrefixLength(text(), m_scoredText)) {
         return -1;
     }
     return tokenAtPosition(m_spans, pos);
 }
 
-bool RewardEditor::substituteToken(int index, const QString& text) {
-    if (index < 0 || index >= static_cast<int>(m_spans.size()) || toPlainText() != m_scoredText) {
+bool RewardEditor::substituteToken(int index, const QString& replacement) {
+    if (index < 0 || index >= static_cast<int>(m_spans.size()) || text() != m_scoredText) {
         return false;
     }
     const CharSpan span = m_spans[index];
@@ -94,7 +99,7 @@ bool RewardEditor::substituteToken(int index, const QString& text) {
     cursor.beginEditBlock(); // one undo step
     cursor.setPosition(span.start);
     cursor.setPosition(span.end, QTextCursor::KeepAnchor);
-    cursor.insertText(text);
+    cursor.insertText(replacement);
     cursor.endEditBlock();
     setTextCursor(cursor);
     return true;

@@ -26,6 +26,8 @@ public:
     bool hasScore() const { return m_hasScore; }
     const ResponseScore& score() const { return m_score; }
     const QString& scoredText() const { return m_scoredText; }
+    /// The response exactly as typed (keeps U+00A0, unlike toPlainText()); what gets scored.
+    QString text() const;
     const std::vector<CharSpan>& spans() const { return m_spans; }
 
     /// Symmetric color range [-limit, limit].

@@ -97,7 +97,7 @@ void Workbench::setColorPinned(bool pinned, double limit) {
 ScoreRequest Workbench::requestFor(int slot) const {
     ScoreRequest r;
     r.prompt = m_prompt->prompt().toStdString();
-    r.response = m_panes[slot]->editor()->toPlainText().toStdString();
+    r.response = m_panes[slot]->editor()->text().toStdString();
     r.templateName = m_prompt->templateName().toStdString();
     r.scoreEos = m_prompt->scoreEos();
     return r;
@@ -141,7 +141,7 @@ void Workbench::resetScores() {
 }
 
 bool Workbench::isCurrent(int slot) const {
-    return m_scores[slot] && m_scoredText[slot] == m_panes[slot]->editor()->toPlainText() &&
+    return m_scores[slot] && m_scoredText[slot] == m_panes[slot]->editor()->text() &&
            m_scoredPrompt[slot] == m_prompt->prompt();
 }
 

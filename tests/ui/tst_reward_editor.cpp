@@ -74,6 +74,25 @@ private slots:
         QCOMPARE(sels[1].format.background().color(), cl::RewardColormap::color(-0.25, 1.0));
     }
 
+    // A no-break space is scored as typed (toPlainText() would turn it into a space, another
+    // token) and the tokens after it keep their colors; Shift+Enter's U+2028 reads as '\n'.
+    void noBreakSpaceIsKept() {
+        cl::RewardEditor editor;
+        const QString typed = QStringLiteral("The\u00a0cat sat.");
+        editor.setPlainText(typed);
+        QCOMPARE(editor.text(), typed);
+        QVERIFY(editor.toPlainText() != typed);
+        QCOMPARE(editor.text().toStdString(), std::string("The\xc2\xa0" "cat sat."));
+        editor.setScore(catScore(), editor.text());
+        QCOMPARE(editor.coloredTokenCount(), 4);
+        QCOMPARE(editor.tokenAt(9), 2);
+
+        editor.moveCursor(QTextCursor::End);
+        QTest::keyClick(&editor, Qt::Key_Return, Qt::ShiftModifier);
+        QTest::keyClicks(&editor, "x");
+        QCOMPARE(editor.text(), typed + QStringLiteral("\nx"));
+    }
+
     void staleScoreColorsOnlyPrefix() {
         cl::RewardEditor editor;
         editor.setPlainText("The cat sat.");
