@@ -5,6 +5,7 @@
 #include "ui/curves/run_store.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -41,6 +42,7 @@ private slots:
     void opensRunsAndPreselectsDpoMetrics();
     void watcherPicksUpAppendedLinesKeepingZoom();
     void unreadablePathGivesMessage();
+    void runsKeepTheOrderTheyWereOpenedIn();
 };
 
 void TestCurvesView::opensRunsAndPreselectsDpoMetrics() {
@@ -99,3 +101,25 @@ void TestCurvesView::unreadablePathGivesMessage() {
 
 QTEST_MAIN(TestCurvesView)
 #include "tst_curves_view.moc"
+
+// A long log opened first finishes loading after a short one opened second; it still comes
+// first (color 0), as the user listed them.
+void TestCurvesView::runsKeepTheOrderTheyWereOpenedIn() {
+    QTemporaryDir dir;
+    const QString big = dir.filePath("big.jsonl");
+    const QString small = dir.filePath("small.jsonl");
+    QByteArray text;
+    for (int step = 1; step <= 60000; ++step) {
+        text += line(step, -0.00001 * step, -0.00002 * step);
+    }
+    writeText(big, text);
+    writeText(small, line(1, 0, 0) + line(2, 0.1, -0.1));
+    CurvesView view;
+    QSignalSpy added(&view.store(), &RunStore::runAdded);
+    view.openPaths({big, small});
+    QTRY_COMPARE_WITH_TIMEOUT(view.store().size(), 2, 20000);
+    QCOMPARE(view.store().path(0), QFileInfo(big).absoluteFilePath());
+    QCOMPARE(view.store().path(1), QFileInfo(small).absoluteFilePath());
+    QCOMPARE(view.store().run(0).find("rewards/chosen")->size(), size_t(60000));
+    QCOMPARE(added.count(), 2);
+}

@@ -46,9 +46,11 @@ CurvesView::CurvesView(QWidget* parent) : QWidget(parent), m_store(new RunStore(
     connect(m_plot, &QCustomPlot::mouseMove, this, &CurvesView::showCrosshair);
     connect(m_store, &RunStore::runAdded, this, [this](int index) {
         auto* item = new QListWidgetItem(QString::fromStdString(m_store->run(index).name));
-        item->setForeground(runColor(index));
         item->setToolTip(QString::fromStdString(m_store->run(index).path));
-        m_runList->addItem(item);
+        m_runList->insertItem(index, item);
+        for (int i = 0; i < m_runList->count(); ++i) { // colors follow the (shifted) indices
+            m_runList->item(i)->setForeground(runColor(i));
+        }
         refreshMetricList();
         replot(false);
     });

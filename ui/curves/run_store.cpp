@@ -6,6 +6,8 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrent>
 
+#include <algorithm>
+
 namespace cl {
 
 RunStore::RunStore(QObject* parent) : QObject(parent) {
@@ -29,7 +31,9 @@ void RunStore::open(const QString& path) {
     auto tail = std::make_shared<logs::LogTail>(clean.toStdString());
     auto* watcher = new QFutureWatcher<QString>(this);
     ++m_pending;
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, tail, clean] {
+    const quint64 order = m_opened++;
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, tail, clean,
+                                                                 order] {
         watcher->deleteLater();
         --m_pending;
         const QString error = watcher->result();
@@ -37,10 +41,12 @@ void RunStore::open(const QString& path) {
             emit failed(error);
             return;
         }
-        m_entries.push_back(Entry{clean, tail});
-        watch(m_entries.back());
-        reportSkipped(m_entries.back());
-        emit runAdded(size() - 1);
+        auto at = std::find_if(m_entries.begin(), m_entries.end(),
+                               [order](const Entry& e) { return e.order > order; });
+        at = m_entries.insert(at, Entry{clean, tail, order});
+        watch(*at);
+        reportSkipped(*at);
+        emit runAdded(static_cast<int>(at - m_entries.begin()));
     });
     // The tail is only touched by this job until it finishes; then only by the GUI thread.
     watcher->setFuture(QtConcurrent::run([tail] {

@@ -26,7 +26,8 @@ public:
     ~RunStore() override;
 
     /// Starts reading path (file or output folder) in the background; emits runAdded or
-    /// failed. A path already open is ignored.
+    /// failed. A path already open is ignored. Runs keep the order they were opened in (so
+    /// their colors do too), whichever finishes loading first.
     void open(const QString& path);
     /// Closes run i (its watch ends).
     void close(int index);
@@ -54,6 +55,7 @@ private:
     struct Entry {
         QString path;
         std::shared_ptr<logs::LogTail> tail;
+        quint64 order = 0; ///< when open() was called
     };
     void watch(const Entry& entry);
     void reportSkipped(const Entry& entry);
@@ -62,6 +64,7 @@ private:
     QFileSystemWatcher m_watcher;
     QTimer m_debounce;
     int m_pending = 0;
+    quint64 m_opened = 0;
 };
 
 } // namespace cl
