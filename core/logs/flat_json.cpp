@@ -1,5 +1,7 @@
 #include "core/logs/flat_json.h"
 
+#include "core/text/utf8.h"
+
 #include <charconv>
 #include <limits>
 
@@ -8,24 +10,6 @@ namespace cl::logs {
 namespace {
 
 constexpr int kMaxDepth = 64;
-
-void appendUtf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 bool hex4(const char* p, unsigned& out) {
     out = 0;
@@ -260,7 +244,7 @@ bool FlatJsonScanner::parseString(std::string& out) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 m_p += 6;
             }
-            appendUtf8(out, cp);
+            utf8::append(out, cp);
             break;
         }
         default:
