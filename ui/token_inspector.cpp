@@ -126,6 +126,15 @@ void TokenInspector::fill(QTableWidget* table, const std::vector<Alternative>& l
         table->setItem(r, 1, reward);
         table->setItem(r, 2, new QTableWidgetItem(QString::number(std::exp(a.logpPolicy), 'f', 4)));
         table->setItem(r, 3, new QTableWidgetItem(QString::number(a.logpRef, 'f', 3)));
+        if (!a.plausible) { // ranked after every token the policy might write: grayed
+            const QString why = tr("the policy gives this token less than %1; ranked last")
+                                    .arg(kPlausibleProbability);
+            const QColor gray = table->palette().color(QPalette::Disabled, QPalette::Text);
+            for (int c : {0, 2, 3}) {
+                table->item(r, c)->setForeground(gray);
+                table->item(r, c)->setToolTip(table->item(r, c)->toolTip() + (c ? "" : "\n") + why);
+            }
+        }
     }
 }
 

@@ -270,12 +270,16 @@ Result<Alternatives> RewardScorer::alternatives(const ScoreRequest& request, int
                                             : static_cast<int64_t>(pol->size());
     std::vector<int32_t> order(vocab);
     std::iota(order.begin(), order.end(), 0);
+    const int32_t written = scored->tokens[static_cast<size_t>(position)].id;
+    const double plausibleLogp = std::log(kPlausibleProbability);
+    auto plausible = [&](int32_t id) { return id == written || (*pol)[id] >= plausibleLogp; };
     auto make = [&](int32_t id) {
         Alternative a;
         a.id = id;
         a.logpPolicy = (*pol)[id];
         a.logpRef = (*ref)[id];
         a.reward = m_impl->beta * (a.logpPolicy - a.logpRef);
+        a.plausible = plausible(id);
         a.text = m_impl->tokenizer ? m_impl->tokenizer->decode({id}) : std::to_string(id);
         return a;
     };
@@ -285,7 +289,8 @@ Result<Alternatives> RewardScorer::alternatives(const ScoreRequest& request, int
     auto byReward = order;
     std::partial_sort(byReward.begin(), byReward.begin() + kk, byReward.end(),
                       [&](int32_t a, int32_t b) {
-                          return (*pol)[a] - (*ref)[a] > (*pol)[b] - (*ref)[b];
+                          const bool pa = plausible(a), pb = plausible(b);
+                          return pa != pb ? pa : (*pol)[a] - (*ref)[a] > (*pol)[b] - (*ref)[b];
                       });
     std::partial_sort(order.begin(), order.begin() + kk, order.end(),
                       [&](int32_t a, int32_t b) { return (*pol)[a] > (*pol)[b]; });

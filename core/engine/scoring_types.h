@@ -63,12 +63,20 @@ struct Alternative {
     double logpPolicy = 0.0;
     double logpRef = 0.0;
     double reward = 0.0; ///< beta * (logpPolicy - logpRef)
+    /// pi_theta(a|s) >= kPlausibleProbability, or a is the token in the text.
+    bool plausible = true;
 };
+
+/// Tokens the policy gives less than this are ranked by reward only after the plausible ones:
+/// otherwise the list fills with tokens both models find near impossible, whose log-ratio is
+/// large noise (-25 vs -35 nats is r = 1 at beta 0.1).
+inline constexpr double kPlausibleProbability = 1e-3;
 
 /// Top-K alternatives at one position, ranked two ways.
 struct Alternatives {
     int64_t position = 0;             ///< index into ResponseScore::tokens
-    std::vector<Alternative> byReward; ///< highest r(s,a) first, over the whole vocabulary
+    /// Highest r(s,a) first: the plausible tokens, then the rest of the vocabulary.
+    std::vector<Alternative> byReward;
     std::vector<Alternative> byPolicy; ///< highest pi_theta(a|s) first
 };
 

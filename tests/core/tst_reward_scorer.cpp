@@ -190,13 +190,22 @@ void TestRewardScorer::alternativesRankByReward() {
     auto alt = scorer.value()->alternatives(req, 2, 8);
     QVERIFY2(alt.ok(), alt.error().c_str());
     QCOMPARE(alt->byReward.size(), size_t(8));
-    for (size_t i = 1; i < alt->byReward.size(); ++i) {
-        QVERIFY(alt->byReward[i - 1].reward >= alt->byReward[i].reward);
-        QVERIFY(alt->byPolicy[i - 1].logpPolicy >= alt->byPolicy[i].logpPolicy);
-    }
-    // The scored token itself appears with the same numbers wherever it ranks.
     auto s = scorer.value()->score(req);
     const cl::TokenScore& tok = s->tokens[2];
+    // Plausible tokens (pi_theta >= 1e-3, or the written one) first, each group by reward.
+    for (size_t i = 0; i < alt->byReward.size(); ++i) {
+        const cl::Alternative& a = alt->byReward[i];
+        QCOMPARE(a.plausible,
+                 a.id == tok.id || std::exp(a.logpPolicy) >= cl::kPlausibleProbability);
+        if (i > 0) {
+            const cl::Alternative& b = alt->byReward[i - 1];
+            QVERIFY(b.plausible >= a.plausible);
+            QVERIFY(b.plausible != a.plausible || b.reward >= a.reward);
+            QVERIFY(alt->byPolicy[i - 1].logpPolicy >= alt->byPolicy[i].logpPolicy);
+        }
+    }
+    QVERIFY(alt->byReward.front().plausible);
+    // The scored token itself appears with the same numbers wherever it ranks.
     QVERIFY(alt->byReward.front().reward >= tok.reward - 1e-9);
     QVERIFY(alt->byPolicy.front().logpPolicy >= tok.logpPolicy - 1e-6);
 }
