@@ -90,7 +90,7 @@ void addTrainDemoCommand(CLI::App& app) {
     cmd->add_option("--threads", a->threads, "LibTorch threads (default: all cores)");
     cmd->add_option("--train-pairs", a->trainPairs, "training pairs (default 3000)");
     cmd->add_option("--dpo-epochs", a->dpoEpochs, "DPO epochs (default 2)");
-    cmd->add_option("--dpo-lr", a->dpoLr, "DPO peak learning rate (default 2e-4)");
+    cmd->add_option("--dpo-lr", a->dpoLr, "DPO peak learning rate (default 1e-4)");
     cmd->add_flag("--quick", a->quick, "tiny smoke run (seconds; results are not meaningful)");
     cmd->add_flag("--keep-work", a->keepWork, "keep DIR/work (corpus, base model, no-SFT policy)");
     cmd->add_flag("--resume", a->resume,

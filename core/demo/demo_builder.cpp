@@ -25,16 +25,17 @@ double secondsSince(std::chrono::steady_clock::time_point t) {
 }
 
 struct Sequences {
-    std::vector<TokenSeq> posts, chosen, rejected;
+    std::vector<TokenSeq> posts, chosen, rejected; ///< posts: base LM text (whole sequence)
 };
 
 /// Token sequences exactly as the app scores them: template "tldr" (prompt and " " + response
-/// tokenised apart, EOS appended, no BOS); the loss starts at the first response token.
+/// tokenised apart, EOS appended, no BOS); the loss starts at the first response token. Base LM
+/// text: the post, its EDIT line if any, then EOS or the author's own TL;DR line.
 Sequences tokenize(const Tokenizer& tok, const std::vector<DemoPair>& pairs, int64_t maxLen) {
     const int32_t eos = tok.special().eos.value_or(2);
     Sequences s;
-    auto templated = [&](const DemoPair& p, const std::string& response) {
-        auto seq = applyTemplate(tok, "tldr", p.prompt, response, true);
+    auto templated = [&](const std::string& prompt, const std::string& response) {
+        auto seq = applyTemplate(tok, "tldr", prompt, response, true);
         if (!seq) {
             throw std::runtime_error(seq.error());
         }
@@ -46,15 +47,20 @@ Sequences tokenize(const Tokenizer& tok, const std::vector<DemoPair>& pairs, int
         return TokenSeq{seq->ids, seq->responseStart};
     };
     for (const DemoPair& p : pairs) {
-        auto enc = tok.encode(p.post, false);
-        if (!enc) {
-            throw std::runtime_error(enc.error());
+        const std::string post = p.authorEdit.empty() ? p.post : p.post + "\n" + p.authorEdit;
+        if (p.authorTldr.empty()) {
+            auto enc = tok.encode(post, false);
+            if (!enc) {
+                throw std::runtime_error(enc.error());
+            }
+            std::vector<int32_t> ids = enc->ids;
+            ids.push_back(eos);
+            s.posts.push_back(TokenSeq{ids, 1});
+        } else { // tokenised like a scored pair, so "TL;DR:" splits the same way
+            s.posts.push_back(TokenSeq{templated(post + "\nTL;DR:", p.authorTldr).ids, 1});
         }
-        std::vector<int32_t> ids = enc->ids;
-        ids.push_back(eos);
-        s.posts.push_back(TokenSeq{ids, 1});
-        s.chosen.push_back(templated(p, p.chosen));
-        s.rejected.push_back(templated(p, p.rejected));
+        s.chosen.push_back(templated(p.prompt, p.chosen));
+        s.rejected.push_back(templated(p.prompt, p.rejected));
     }
     return s;
 }

@@ -21,7 +21,7 @@ struct DemoOptions {
     int hidden = 128, layers = 4, heads = 4, intermediate = 512;
     int baseEpochs = 4, sftEpochs = 5, dpoEpochs = 2;
     int batchSize = 16;          ///< sequences per LM/SFT step, pairs per DPO step
-    double baseLr = 2e-3, sftLr = 1e-3, dpoLr = 2e-4;
+    double baseLr = 2e-3, sftLr = 1e-3, dpoLr = 1e-4;
     double beta = 0.1;
     int logEvery = 5;
     bool keepWork = false;       ///< keep outDir/work (corpus, base model, no-SFT policy)

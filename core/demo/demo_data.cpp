@@ -121,10 +121,16 @@ std::string corrupt(const std::string& key, const Facts& f, Rng& rng) {
     return w;
 }
 
-DemoPair makePair(Rng& rng) {
+DemoPair makePair(Rng& rng, Rng& authorRng) {
     const Scenario& s = kScenarios[rng.engine() % kScenarios.size()];
     const Facts facts = drawFacts(rng);
     DemoPair p;
+    if (authorRng.range(0, 1) == 1) {
+        p.authorTldr = authorRng.pick(s.authorTldrs);
+    }
+    if (authorRng.range(0, 1) == 1) {
+        p.authorEdit = render(authorRng.pick(s.authorEdits), facts).text;
+    }
     p.post = "SUBREDDIT: r/" + std::string(s.subreddit) + "\nTITLE: " + render(s.title, facts).text +
              "\nPOST: " + rng.pick(kIntros) + render(s.post, facts).text + rng.pick(kOutros);
     p.prompt = p.post + "\nTL;DR:";
@@ -164,10 +170,12 @@ DemoPair makePair(Rng& rng) {
 
 DemoData generateDemoData(uint64_t seed, int trainCount, int heldOutCount) {
     Rng rng{std::mt19937_64(seed)};
+    // A stream of its own, so the pairs do not depend on the authors' TL;DR and EDIT lines.
+    Rng authorRng{std::mt19937_64(seed ^ 0x7d1a5eedULL)};
     DemoData data;
     std::set<std::string> posts;
     while (static_cast<int>(data.train.size() + data.heldOut.size()) < trainCount + heldOutCount) {
-        DemoPair p = makePair(rng);
+        DemoPair p = makePair(rng, authorRng);
         if (!posts.insert(p.post).second) {
             continue; // a repeated post would leak between the splits
         }

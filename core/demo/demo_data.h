@@ -16,6 +16,12 @@ namespace cl::demo {
 struct DemoPair {
     std::string post;     ///< the post alone ("SUBREDDIT: ...\nTITLE: ...\nPOST: ..."), base LM text
     std::string prompt;   ///< post + "\nTL;DR:" (what the tldr template expects)
+    /// The author's own fact-free TL;DR line for about half the posts, else empty. Base LM text
+    /// only ("TL;DR:" then a short line then the end, as in the web text GPT-2 learned it from).
+    std::string authorTldr;
+    /// An "EDIT: ..." line restating facts of the post for about half the posts, else empty.
+    /// Base LM text only, read after the post.
+    std::string authorEdit;
     std::string chosen;   ///< correct summary, no leading space
     std::string rejected; ///< the same summary with one or two facts changed
     /// Byte ranges [begin, end) of the changed facts in `rejected`, in order, non-overlapping.

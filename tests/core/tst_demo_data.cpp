@@ -97,6 +97,41 @@ private slots:
         }
     }
 
+    // About half the posts carry the author's own TL;DR line for the base LM; it states no fact
+    // (no number, no name, no city), so the base model learns where a TL;DR ends, not what it says.
+    void authorTldrsAreFactFreeAndCommon() {
+        const auto d = cl::demo::generateDemoData(5, 600, 0);
+        const std::regex fact("[0-9$]|\\b(Alex|Boston|Seattle|senior|junior|laptop|car)\\b");
+        int with = 0;
+        for (const DemoPair& p : d.train) {
+            if (!p.authorTldr.empty()) {
+                ++with;
+                QVERIFY2(!std::regex_search(p.authorTldr, fact), p.authorTldr.c_str());
+                QVERIFY(p.authorTldr != p.chosen);
+            }
+        }
+        QVERIFY2(with > 240 && with < 360, std::to_string(with).c_str());
+    }
+
+    // EDIT lines restate facts of their own post only (every number in one is in the post).
+    void authorEditsRestateThePost() {
+        const auto d = cl::demo::generateDemoData(6, 400, 0);
+        const std::regex number("[0-9]+(,[0-9]{3})*");
+        int with = 0;
+        for (const DemoPair& p : d.train) {
+            if (p.authorEdit.empty()) {
+                continue;
+            }
+            ++with;
+            QCOMPARE(p.authorEdit.substr(0, 6), std::string("EDIT: "));
+            for (auto it = std::sregex_iterator(p.authorEdit.begin(), p.authorEdit.end(), number);
+                 it != std::sregex_iterator(); ++it) {
+                QVERIFY2(p.post.find(it->str()) != std::string::npos, p.authorEdit.c_str());
+            }
+        }
+        QVERIFY2(with > 150 && with < 250, std::to_string(with).c_str());
+    }
+
     void jsonLineHasTheContractFields() {
         const auto d = cl::demo::generateDemoData(2, 3, 0);
         const auto j = nlohmann::json::parse(cl::demo::pairToJsonLine(d.train[0]));
