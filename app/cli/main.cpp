@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help/--version exit 0; a usage error exits 2 (CLI11's own codes, 106 and so on,
+        // would look like crashes of a subcommand to a calling script).
+        return app.exit(e) == 0 ? 0 : 2;
     } catch (const cl::cli::CliError& e) {
         std::cerr << "creditlens-cli: " << e.what() << "\n";
         return 1;

@@ -43,9 +43,14 @@ Result<std::string> trainSentencePiece(const std::vector<std::string>& lines,
     }
     const std::string prefix = workDir + "/tokenizer";
     const std::string log = workDir + "/spm_train.log";
-    // One thread and no sampling of the input: the same corpus gives the same model.
+    // One thread and no sampling of the input: the same corpus gives the same model. Paths are
+    // relative to workDir (spm_train runs there): the model records them, and the shipped file
+    // should not depend on, nor reveal, where it was built.
+    const std::string program = options.spmTrain.find('/') == std::string::npos
+                                    ? options.spmTrain
+                                    : fs::absolute(options.spmTrain).string();
     std::vector<std::string> args = {
-        options.spmTrain, "--input=" + corpus, "--model_prefix=" + prefix,
+        program, "--input=corpus.txt", "--model_prefix=tokenizer",
         "--vocab_size=" + std::to_string(options.vocabSize), "--model_type=bpe",
         "--byte_fallback=true", "--character_coverage=1.0", "--split_digits=true",
         "--num_threads=1", "--unk_id=0", "--bos_id=1", "--eos_id=2", "--pad_id=-1",
@@ -65,6 +70,9 @@ Result<std::string> trainSentencePiece(const std::vector<std::string>& lines,
         if (f) {
             dup2(fileno(f), STDOUT_FILENO);
             dup2(fileno(f), STDERR_FILENO);
+        }
+        if (chdir(workDir.c_str()) != 0) {
+            _exit(126);
         }
         execvp(argv[0], argv.data());
         _exit(127);

@@ -8,3 +8,6 @@ cl_add_test(tst_demo_results SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_demo_result
             LIBS creditlens_core LABELS model)
 target_compile_definitions(tst_demo_results PRIVATE
     CREDITLENS_DEMO_DIR="${PROJECT_SOURCE_DIR}/resources/demo")
+cl_add_test(tst_train_demo_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_train_demo_cli.cpp
+            LIBS creditlens_core LABELS model)
+add_dependencies(tst_train_demo_cli creditlens-cli)
