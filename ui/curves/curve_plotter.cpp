@@ -80,10 +80,17 @@ void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun
         plot.plotLayout()->addElement(row++, 0, rect);
         rect->setProperty("cl_metric", groups[g]);
         styleAxes(rect, groups[g], s);
+        if (g + 1 < groups.size()) { // stacked plots share the x axis: title it once, below
+            rect->axis(QCPAxis::atBottom)->setLabel(QString());
+        }
+        if (groups.size() >= 3) { // short plots: fewer y ticks, so their labels do not collide
+            rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);
+        }
         auto* legend = new QCPLegend;
         rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
         legend->setLayer(QStringLiteral("legend"));
         legend->setBrush(QColor(255, 255, 255, 200));
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst); // one row: hides less of the curves
         const QStringList metrics = s.overlay ? s.metrics : QStringList{groups[g]};
         for (int m = 0; m < metrics.size(); ++m) {
             for (int r = 0; r < int(runs.size()); ++r) {
