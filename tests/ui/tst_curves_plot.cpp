@@ -169,6 +169,10 @@ void TestCurvesPlot::summaryFlagsBothFalling() {
     logs::LogRun rising = dpoRun();
     rising.series[0].values = {0.0, 0.1, 0.2, 0.3, 0.4};
     QVERIFY(!summarizeDpo(rising).bothFall);
+    QVERIFY(summarizeDpo(rising).chosenRises);
+    QVERIFY(!d.chosenRises);
+    rising.series[0].values = {-0.4, -0.3, -0.2, -0.1, -0.05}; // rises, but stays below zero
+    QVERIFY(!summarizeDpo(rising).chosenRises);
 }
 
 void TestCurvesPlot::plotCommand() {

@@ -156,6 +156,7 @@ DpoSummary summarizeDpo(const logs::LogRun& run) {
         d.accuracyEnd = edgeMean(acc->values, true);
     }
     d.bothFall = d.chosenEnd < d.chosenStart && d.rejectedEnd < d.rejectedStart;
+    d.chosenRises = d.chosenEnd > d.chosenStart && d.chosenEnd > 0;
     return d;
 }
 
@@ -165,6 +166,13 @@ QString bothFallExplanation() {
         "close to samples of \u03c0_ref, and E_{y~\u03c0_ref}[\u03b2 log \u03c0_\u03b8(y)/"
         "\u03c0_ref(y)] = \u2212\u03b2\u00b7KL(\u03c0_ref \u2016 \u03c0_\u03b8) \u2264 0 (Eq. 16), "
         "so both implicit rewards fall as \u03c0_\u03b8 moves away, while the margin grows.");
+}
+
+QString chosenRisesExplanation() {
+    return QStringLiteral(
+        "Expected when training does not start from an SFT model: the chosen responses are "
+        "unlikely under \u03c0_ref, far from its samples, so DPO can raise them while the margin "
+        "grows (Figure 3 of the paper, DPO without SFT).");
 }
 
 } // namespace cl

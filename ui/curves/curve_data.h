@@ -50,10 +50,13 @@ struct DpoSummary {
     double marginStart = 0, marginEnd = 0; ///< logged, or chosen - rejected (OpenRLHF)
     double accuracyEnd = -1;               ///< -1 when not logged
     bool bothFall = false;                 ///< chosen and rejected both end lower
+    bool chosenRises = false;              ///< chosen ends higher, above zero
 };
 DpoSummary summarizeDpo(const logs::LogRun& run);
 
 /// One sentence on why both rewards fall (the paper's Eq. 16).
 QString bothFallExplanation();
+/// One sentence on when chosen rewards rise instead (the paper's Figure 3, no SFT).
+QString chosenRisesExplanation();
 
 } // namespace cl

@@ -201,6 +201,9 @@ void CurvesView::updateSummary() {
         if (d.bothFall) {
             html += QStringLiteral("<br>\u2691 <i>Chosen and rejected rewards both fall.</i> ") +
                     bothFallExplanation().toHtmlEscaped();
+        } else if (d.chosenRises) {
+            html += QStringLiteral("<br>\u2691 <i>Chosen rewards rise.</i> ") +
+                    chosenRisesExplanation().toHtmlEscaped();
         }
         html += QStringLiteral("<br>");
     }
