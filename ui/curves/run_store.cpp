@@ -23,11 +23,15 @@ RunStore::~RunStore() = default;
 
 void RunStore::open(const QString& path) {
     const QString clean = QFileInfo(path).absoluteFilePath();
+    if (m_loading.contains(clean)) {
+        return;
+    }
     for (const Entry& e : m_entries) {
         if (e.path == clean) {
             return;
         }
     }
+    m_loading.insert(clean);
     auto tail = std::make_shared<logs::LogTail>(clean.toStdString());
     auto* watcher = new QFutureWatcher<QString>(this);
     ++m_pending;
@@ -36,6 +40,7 @@ void RunStore::open(const QString& path) {
                                                                  order] {
         watcher->deleteLater();
         --m_pending;
+        m_loading.remove(clean);
         const QString error = watcher->result();
         if (!error.isEmpty()) {
             emit failed(error);

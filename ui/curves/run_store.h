@@ -7,6 +7,7 @@
 
 #include <QFileSystemWatcher>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 
@@ -65,6 +66,7 @@ private:
     QTimer m_debounce;
     int m_pending = 0;
     quint64 m_opened = 0;
+    QSet<QString> m_loading; ///< paths whose first read is in flight
 };
 
 } // namespace cl
