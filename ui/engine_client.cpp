@@ -76,6 +76,10 @@ void EngineClient::cancel() {
     m_worker->cancelAll();
 }
 
+bool EngineClient::jobRunning() const {
+    return m_worker->jobRunning();
+}
+
 bool EngineClient::busy() const {
     return m_worker->busy();
 }

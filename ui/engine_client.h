@@ -41,6 +41,8 @@ public:
     void cancel();
     /// True while the worker runs a model (any thread).
     bool busy() const;
+    /// True while a posted job runs (any thread); score requests wait until it ends.
+    bool jobRunning() const;
 
 signals:
     void loadProgress(const QString& stage, qint64 done, qint64 total);

@@ -142,11 +142,13 @@ void EngineWorker::alternatives(quint64 tag, const ScoreRequest& request, qint64
 
 void EngineWorker::runJob(const std::function<void(RewardScorer*)>& job) {
     m_busy.store(true);
+    m_jobRunning.store(true);
     try {
         job(m_scorer.get());
     } catch (...) {
         // A job catches its own exceptions (engine_job.h); nothing may escape the thread.
     }
+    m_jobRunning.store(false);
     m_busy.store(false);
 }
 

@@ -35,6 +35,8 @@ public:
 
     /// Any thread: true while a load or a score runs (for the status bar).
     bool busy() const { return m_busy.load(); }
+    /// Any thread: true while a posted job (beam search, sweep) runs; scores wait behind it.
+    bool jobRunning() const { return m_jobRunning.load(); }
 
     /// Lowers the calling thread's scheduling priority (Linux: nice +5), so that on a busy
     /// machine the GUI thread wins over model work. Threads LibTorch starts from it inherit it.
@@ -78,6 +80,7 @@ private:
     double m_beta = 0.1;
     std::atomic<bool> m_cancelLoad{false};
     std::atomic<bool> m_busy{false};
+    std::atomic<bool> m_jobRunning{false};
 };
 
 } // namespace cl

@@ -118,6 +118,7 @@ void Workbench::submit(int slot) {
         return; // nothing to score with yet; loading will call resetScores()
     }
     m_latest[slot] = m_engine->score(slot, requestFor(slot));
+    emit statusChanged(); // says so when the request waits behind a beam search
 }
 
 void Workbench::rescoreNow() {
@@ -240,6 +241,10 @@ QString Workbench::statusText() const {
         text += tr("   |   rejected Σr %1   σ(Σr₁ − Σr₂) = %2")
                     .arg(m_scores[1]->rewardSum, 0, 'f', 3)
                     .arg(bradleyTerry(s.rewardSum, m_scores[1]->rewardSum), 0, 'f', 3);
+    }
+    if (m_engine->jobRunning() && !isCurrent(0)) {
+        // One engine thread serves both; a second copy of the models would double memory.
+        text += tr("   |   rescoring waits for the beam search (Cancel in its panel to go on)");
     }
     return text;
 }

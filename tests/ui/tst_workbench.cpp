@@ -21,7 +21,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
+
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -193,6 +197,31 @@ private slots:
         QCOMPARE(editor->document()->availableUndoSteps(), undo);
         QCOMPARE(editor->document()->revision(), revision);
         QVERIFY(editor->coloredTokenCount() > 3);
+    }
+
+    // A beam search holds the engine thread: an edit made meanwhile says it waits, and is
+    // scored as soon as the job ends.
+    void editDuringABeamJobSaysItWaits() {
+        cl::EngineClient engine;
+        QVERIFY(loadInto(engine));
+        cl::Workbench bench(&engine);
+        bench.show();
+        bench.promptPane()->setPrompt("Once upon a time");
+        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        QTest::keyClicks(editor, " the sun");
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+        QVERIFY(!bench.statusText().contains("waits for the beam search"));
+
+        engine.runJob([](cl::RewardScorer*) { std::this_thread::sleep_for(1500ms); });
+        QTRY_VERIFY_WITH_TIMEOUT(engine.jobRunning(), 5000);
+        QTest::keyClicks(editor, " was warm.");
+        QTRY_VERIFY_WITH_TIMEOUT(bench.statusText().contains("waits for the beam search"), 1000);
+        QVERIFY(!bench.isCurrent(0));
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+        QVERIFY(!engine.jobRunning());
+        QVERIFY(!bench.statusText().contains("waits for the beam search"));
+        QCOMPARE(QString::fromStdString(bench.requestFor(0).response),
+                 QStringLiteral(" the sun was warm."));
     }
 
     void latestEditWins() {
