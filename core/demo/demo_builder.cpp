@@ -56,8 +56,8 @@ Sequences tokenize(const Tokenizer& tok, const std::vector<DemoPair>& pairs, int
             std::vector<int32_t> ids = enc->ids;
             ids.push_back(eos);
             s.posts.push_back(TokenSeq{ids, 1});
-        } else { // tokenised like a scored pair, so "TL;DR:" splits the same way
-            s.posts.push_back(TokenSeq{templated(post + "\nTL;DR:", p.authorTldr).ids, 1});
+        } else { // the tldr template appends "\nTL;DR:" and splits it as in a scored pair
+            s.posts.push_back(TokenSeq{templated(post, p.authorTldr).ids, 1});
         }
         s.chosen.push_back(templated(p.prompt, p.chosen));
         s.rejected.push_back(templated(p.prompt, p.rejected));

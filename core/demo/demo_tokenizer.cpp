@@ -31,7 +31,10 @@ Result<std::string> trainSentencePiece(const std::vector<std::string>& lines,
                                        const TokenizerTraining& options) {
     std::error_code ec;
     fs::create_directories(workDir, ec);
-    const std::string corpus = workDir + "/corpus.txt";
+    // spm_train runs inside workDir with these relative names: the model records them, and the
+    // shipped file should not depend on, nor reveal, where it was built.
+    const std::string corpusName = "corpus.txt", prefixName = "tokenizer";
+    const std::string corpus = workDir + "/" + corpusName;
     {
         std::ofstream out(corpus, std::ios::binary);
         for (const std::string& l : lines) {
@@ -41,16 +44,14 @@ Result<std::string> trainSentencePiece(const std::vector<std::string>& lines,
             return Error{"cannot write the tokenizer corpus " + corpus};
         }
     }
-    const std::string prefix = workDir + "/tokenizer";
+    const std::string prefix = workDir + "/" + prefixName;
     const std::string log = workDir + "/spm_train.log";
-    // One thread and no sampling of the input: the same corpus gives the same model. Paths are
-    // relative to workDir (spm_train runs there): the model records them, and the shipped file
-    // should not depend on, nor reveal, where it was built.
+    // One thread and no sampling of the input: the same corpus gives the same model.
     const std::string program = options.spmTrain.find('/') == std::string::npos
                                     ? options.spmTrain
                                     : fs::absolute(options.spmTrain).string();
     std::vector<std::string> args = {
-        program, "--input=corpus.txt", "--model_prefix=tokenizer",
+        program, "--input=" + corpusName, "--model_prefix=" + prefixName,
         "--vocab_size=" + std::to_string(options.vocabSize), "--model_type=bpe",
         "--byte_fallback=true", "--character_coverage=1.0", "--split_digits=true",
         "--num_threads=1", "--unk_id=0", "--bos_id=1", "--eos_id=2", "--pad_id=-1",

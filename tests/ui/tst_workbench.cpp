@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -74,6 +75,23 @@ private:
             rewards.push_back(t.toObject().value("reward").toDouble());
         }
         return rewards;
+    }
+
+    /// A shown workbench on the loaded fixture pair, with the prompt "Once upon a time".
+    struct StoryBench {
+        cl::EngineClient engine;
+        std::unique_ptr<cl::Workbench> bench; // destroyed before the engine it talks to
+        cl::RewardEditor* editor = nullptr;
+    };
+    bool openStoryBench(StoryBench& story) {
+        if (!loadInto(story.engine)) {
+            return false;
+        }
+        story.bench = std::make_unique<cl::Workbench>(&story.engine);
+        story.bench->show();
+        story.bench->promptPane()->setPrompt("Once upon a time");
+        story.editor = story.bench->responsePane(0)->editor();
+        return true;
     }
 
     bool loadInto(cl::EngineClient& engine, QString policy = {}, QString reference = {}) {
@@ -175,12 +193,11 @@ private slots:
     }
 
     void recolorKeepsCaretAndUndo() {
-        cl::EngineClient engine;
-        QVERIFY(loadInto(engine));
-        cl::Workbench bench(&engine);
-        bench.show();
-        bench.promptPane()->setPrompt("Once upon a time");
-        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        StoryBench story;
+        QVERIFY(openStoryBench(story));
+        cl::EngineClient& engine = story.engine;
+        cl::Workbench& bench = *story.bench;
+        cl::RewardEditor* editor = story.editor;
         editor->setFocus();
         QTest::keyClicks(editor, " a dog ran to the park.");
         QTest::keyClick(editor, Qt::Key_Left);
@@ -202,12 +219,11 @@ private slots:
     // A beam search holds the engine thread: an edit made meanwhile says it waits, and is
     // scored as soon as the job ends.
     void editDuringABeamJobSaysItWaits() {
-        cl::EngineClient engine;
-        QVERIFY(loadInto(engine));
-        cl::Workbench bench(&engine);
-        bench.show();
-        bench.promptPane()->setPrompt("Once upon a time");
-        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        StoryBench story;
+        QVERIFY(openStoryBench(story));
+        cl::EngineClient& engine = story.engine;
+        cl::Workbench& bench = *story.bench;
+        cl::RewardEditor* editor = story.editor;
         QTest::keyClicks(editor, " the sun");
         QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
         QVERIFY(!bench.statusText().contains("waits for the beam search"));
@@ -225,12 +241,11 @@ private slots:
     }
 
     void latestEditWins() {
-        cl::EngineClient engine;
-        QVERIFY(loadInto(engine));
-        cl::Workbench bench(&engine);
-        bench.show();
-        bench.promptPane()->setPrompt("Once upon a time");
-        cl::RewardEditor* editor = bench.responsePane(0)->editor();
+        StoryBench story;
+        QVERIFY(openStoryBench(story));
+        cl::EngineClient& engine = story.engine;
+        cl::Workbench& bench = *story.bench;
+        cl::RewardEditor* editor = story.editor;
         QSignalSpy scored(&engine, &cl::EngineClient::scored);
         // Edits spaced wider than the debounce, so each one posts a request.
         for (const char* word : {" the", " sun", " was", " warm", " and", " bright."}) {

@@ -34,12 +34,10 @@ void RunStore::open(const QString& path) {
     m_loading.insert(clean);
     auto tail = std::make_shared<logs::LogTail>(clean.toStdString());
     auto* watcher = new QFutureWatcher<QString>(this);
-    ++m_pending;
     const quint64 order = m_opened++;
     connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, tail, clean,
                                                                  order] {
         watcher->deleteLater();
-        --m_pending;
         m_loading.remove(clean);
         const QString error = watcher->result();
         if (!error.isEmpty()) {

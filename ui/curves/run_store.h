@@ -38,7 +38,7 @@ public:
     QString path(int index) const { return m_entries[std::size_t(index)].path; }
     std::vector<const logs::LogRun*> runs() const;
     /// Loads still in flight.
-    int pending() const { return m_pending; }
+    int pending() const { return int(m_loading.size()); }
 
     /// Re-reads appended data of every run now (the watcher calls this, debounced).
     void pollAll();
@@ -64,7 +64,6 @@ private:
     std::vector<Entry> m_entries;
     QFileSystemWatcher m_watcher;
     QTimer m_debounce;
-    int m_pending = 0;
     quint64 m_opened = 0;
     QSet<QString> m_loading; ///< paths whose first read is in flight
 };
