@@ -37,30 +37,6 @@ uint64_t readLe64(const uint8_t* p) {
 
 } // namespace
 
-int dtypeSize(const std::string& d) {
-    if (d == "F64" || d == "I64" || d == "U64" || d == "C64") {
-        return 8;
-    }
-    if (d == "F32" || d == "I32" || d == "U32") {
-        return 4;
-    }
-    if (d == "F16" || d == "BF16" || d == "I16" || d == "U16") {
-        return 2;
-    }
-    if (d == "BOOL" || d == "U8" || d == "I8" || d.rfind("F8_", 0) == 0) {
-        return 1;
-    }
-    return 0;
-}
-
-int64_t TensorEntry::numel() const {
-    int64_t n = 1;
-    for (int64_t s : shape) {
-        n *= s;
-    }
-    return n;
-}
-
 SafetensorsFile::~SafetensorsFile() {
     if (m_map) {
         munmap(m_map, m_size);
@@ -195,93 +171,6 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
         }
         return std::move(f);
     });
-}
-
-Result<Checkpoint> Checkpoint::open(const std::string& folder) {
-    return catchAll([&]() -> Result<Checkpoint> {
-        Checkpoint c;
-        c.m_folder = folder;
-        const fs::path dir(folder);
-        if (!fs::is_directory(dir)) {
-            return Error{folder + ": not a folder (expected a HF model folder)"};
-        }
-        std::vector<std::string> files;
-        if (fs::exists(dir / "model.safetensors")) {
-            files.push_back((dir / "model.safetensors").string());
-        } else if (fs::exists(dir / "model.safetensors.index.json")) {
-            const std::string idx = (dir / "model.safetensors.index.json").string();
-            std::ifstream in(idx);
-            json j = json::parse(in, nullptr, false);
-            if (j.is_discarded() || !j.contains("weight_map") || !j["weight_map"].is_object()) {
-                return Error{idx + ": expected {\"weight_map\": {tensor: file}}"};
-            }
-            std::set<std::string> shards;
-            for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
-                if (!it->is_string() || it->get<std::string>().find('/') != std::string::npos) {
-                    return Error{idx + ": weight_map entry \"" + it.key() +
-                                 "\" must name a file in the same folder"};
-                }
-                shards.insert(it->get<std::string>());
-            }
-            for (const std::string& s : shards) {
-                files.push_back((dir / s).string());
-            }
-        } else {
-            for (const char* pickle : {"pytorch_model.bin", "pytorch_model.bin.index.json",
-                                       "policy.pt", "model.pt"}) {
-                if (fs::exists(dir / pickle)) {
-                    return Error{(dir / pickle).string() +
-                                 ": pickle checkpoints are not supported yet; convert to "
-                                 "safetensors (e.g. save_pretrained(..., "
-                                 "safe_serialization=True))"};
-                }
-            }
-            return Error{folder + ": no model.safetensors or model.safetensors.index.json"};
-        }
-        for (const std::string& path : files) {
-            auto f = SafetensorsFile::open(path);
-            if (!f) {
-                return Error{f.error()};
-            }
-            std::shared_ptr<SafetensorsFile> shared(std::move(f.value()));
-            for (const auto& [name, entry] : shared->tensors()) {
-                if (c.m_index.count(name)) {
-                    return Error{path + ": tensor \"" + name + "\" also appears in another shard"};
-                }
-                c.m_index[name] = &entry;
-                c.m_dataBytes += entry.end - entry.begin;
-            }
-            c.m_files.push_back(std::move(shared));
-        }
-        return c;
-    });
-}
-
-const TensorEntry* Checkpoint::find(const std::string& name) const {
-    auto it = m_index.find(name);
-    return it == m_index.end() ? nullptr : it->second;
-}
-
-std::vector<std::string> Checkpoint::names() const {
-    std::vector<std::string> out;
-    for (const auto& [name, e] : m_index) {
-        out.push_back(name);
-    }
-    return out;
-}
-
-std::string Checkpoint::storedDtypes() const {
-    std::set<std::string> kinds;
-    for (const auto& [name, e] : m_index) {
-        if (e->dtype == "F32" || e->dtype == "F16" || e->dtype == "BF16" || e->dtype == "F64") {
-            kinds.insert(e->dtype);
-        }
-    }
-    std::string out;
-    for (const std::string& k : kinds) {
-        out += (out.empty() ? "" : "+") + k;
-    }
-    return out;
 }
 
 } // namespace cl

@@ -16,3 +16,6 @@ cl_add_test(tst_beam_search SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_beam_search.
 cl_add_test(tst_engine_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_engine_cli.cpp
             LIBS creditlens_core LABELS model)
 add_dependencies(tst_engine_cli creditlens-cli)
+# Pickle checkpoints (issue #14): the torch-free reader, then parity and the CLI through the engine.
+cl_add_test(tst_pickle_reader SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_pickle_reader.cpp
+            LIBS creditlens_checkpoint LABELS unit)

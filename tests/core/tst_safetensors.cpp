@@ -113,12 +113,14 @@ void TestSafetensors::rejects() {
 }
 
 void TestSafetensors::pickleCheckpointIsRefused() {
+    // Pickle checkpoints are read since issue #14 (tst_pickle_reader); a broken one is refused
+    // with a sentence naming it.
     QTemporaryDir dir;
     writeFile(dir.path(), "pytorch_model.bin", "PK\x03\x04 not really");
     auto c = cl::Checkpoint::open(dir.path().toStdString());
     QVERIFY(!c.ok());
     QVERIFY(c.error().find("pytorch_model.bin") != std::string::npos);
-    QVERIFY(c.error().find("convert to safetensors") != std::string::npos);
+    QVERIFY2(c.error().find("zip archive") != std::string::npos, c.error().c_str());
 }
 
 void TestSafetensors::shardedIndex() {

@@ -1,0 +1,386 @@
+// The restricted unpickler and the PyTorch checkpoint readers, torch-free (issue #14, item 2):
+// every fixture tensor's bytes against torch.load's sha256, and hostile or broken inputs
+// (os.system, truncation, wrong magic, deep nesting, a 2^40-element tensor) refused with a
+// sentence, never a crash or a huge allocation.
+#include "common/fixtures.h"
+#include "core/engine/checkpoint.h"
+#include "core/engine/pickle_reader.h"
+#include "core/engine/torch_pickle_file.h"
+
+#include <QCryptographicHash>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using nlohmann::json;
+using namespace std::string_literals;
+
+namespace {
+
+std::string writeFile(const QString& dir, const QString& name, const std::string& bytes) {
+    const std::string path = (dir + "/" + name).toStdString();
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+}
+
+std::string readBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// --- pickle bytes, written by hand (CPython Lib/pickletools.py) ------------------------------
+std::string u32(uint32_t v) {
+    std::string s;
+    for (int i = 0; i < 4; ++i) {
+        s += static_cast<char>((v >> (8 * i)) & 0xff);
+    }
+    return s;
+}
+std::string u16(uint16_t v) { return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
+std::string str(const std::string& s) { return "X" + u32(static_cast<uint32_t>(s.size())) + s; }
+std::string int64(int64_t v) { // LONG1 with 8 bytes
+    std::string s = "\x8a\x08";
+    for (int i = 0; i < 8; ++i) {
+        s += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
+    }
+    return s;
+}
+std::string intTuple(const std::vector<int64_t>& v) {
+    std::string s = "(";
+    for (int64_t x : v) {
+        s += int64(x);
+    }
+    return s + "t";
+}
+
+/// {'w': _rebuild_tensor_v2(storage '0' of `numel` floats, 0, shape, stride, False, OrderedDict())}
+std::string stateDictPickle(int64_t numel, const std::vector<int64_t>& shape,
+                            const std::vector<int64_t>& stride, bool legacy) {
+    std::string pid = "(" + str("storage") + "ctorch\nFloatStorage\n" + str("0") + str("cpu") +
+                      int64(numel) + (legacy ? "N" : "") + "t";
+    return std::string("\x80\x02}") + str("w") + "ctorch._utils\n_rebuild_tensor_v2\n(" + pid +
+           "QK\x00"s + intTuple(shape) + intTuple(stride) +
+           "\x89" "ccollections\nOrderedDict\n)Rt" "Rs.";
+}
+
+/// A legacy-format file (torch/serialization.py _legacy_save) holding stateDictPickle().
+std::string legacyFile(int64_t numel, const std::vector<int64_t>& shape,
+                       const std::vector<int64_t>& stride, const std::vector<float>& data) {
+    std::string s = std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15);
+    s += "\x80\x02M" + u16(1001) + ".";
+    s += "\x80\x02}" + str("little_endian") + "\x88s.";
+    s += stateDictPickle(numel, shape, stride, true);
+    s += "\x80\x02]" + str("0") + "a.";
+    s += int64(static_cast<int64_t>(data.size())).substr(2);
+    s += std::string(reinterpret_cast<const char*>(data.data()), data.size() * 4);
+    return s;
+}
+
+uint32_t crc32(const std::string& s) {
+    uint32_t c = 0xffffffffu;
+    for (unsigned char b : s) {
+        c ^= b;
+        for (int k = 0; k < 8; ++k) {
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+        }
+    }
+    return ~c;
+}
+
+/// A stored (uncompressed) zip archive (PKWARE APPNOTE 4.3), as torch.save writes one.
+std::string zipFile(const std::vector<std::pair<std::string, std::string>>& records) {
+    std::string out, central;
+    for (const auto& [name, data] : records) {
+        const uint32_t offset = static_cast<uint32_t>(out.size());
+        const std::string common = u16(20) + u16(0) + u16(0) + u16(0) + u16(0x21) +
+                                   u32(crc32(data)) + u32(static_cast<uint32_t>(data.size())) +
+                                   u32(static_cast<uint32_t>(data.size())) +
+                                   u16(static_cast<uint16_t>(name.size()));
+        out += u32(0x04034b50) + common + u16(0) + name + data;
+        central += u32(0x02014b50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u16(0) +
+                   u32(0) + u32(offset) + name;
+    }
+    const uint32_t cdOffset = static_cast<uint32_t>(out.size());
+    const uint16_t n = static_cast<uint16_t>(records.size());
+    return out + central + u32(0x06054b50) + u16(0) + u16(0) + u16(n) + u16(n) +
+           u32(static_cast<uint32_t>(central.size())) + u32(cdOffset) + u16(0);
+}
+
+std::string floats(const std::vector<float>& v) {
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * 4);
+}
+
+cl::Result<cl::Checkpoint> openBytes(const QTemporaryDir& dir, const std::string& bytes) {
+    writeFile(dir.path(), "pytorch_model.bin", bytes);
+    return cl::Checkpoint::open(dir.path().toStdString());
+}
+
+const char* kSentence = "which CreditLens never runs; only tensors and dicts are read";
+
+} // namespace
+
+class TestPickleReader : public QObject {
+    Q_OBJECT
+private slots:
+    void fixtureTensors_data();
+    void fixtureTensors();
+    void zipAnyPrefix();
+    void legacyHandWritten();
+    void refusesOsSystem();
+    void refusesOsSystemInsideZip();
+    void truncatedFixtures_data();
+    void truncatedFixtures();
+    void wrongMagic();
+    void deepNesting();
+    void hugeNumel();
+    void nonContiguous();
+    void malformedOpcodes_data();
+    void malformedOpcodes();
+};
+
+void TestPickleReader::fixtureTensors_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("format");
+    QTest::newRow("zip, tied head") << "bin_gpt2" << "pytorch_zip";
+    QTest::newRow("legacy, F16") << "bin_legacy_gpt_neox_parallel_fp16weights" << "pytorch_legacy";
+    QTest::newRow("sharded, BF16") << "bin_sharded_llama_gqa_bf16weights" << "pytorch_zip";
+    QTest::newRow("policy.pt") << "dpo_policy_llama_gqa_bf16weights" << "pytorch_zip";
+}
+
+void TestPickleReader::fixtureTensors() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, name);
+    QFETCH(QString, format);
+    auto c = cl::Checkpoint::open(cl::test::fixtureStd("models/" + name));
+    QVERIFY2(c.ok(), c.error().c_str());
+    QCOMPARE(c->format(), format.toStdString());
+    std::ifstream in(cl::test::fixtureStd("refs/" + name + ".json"));
+    const json ref = json::parse(in);
+    const json& expected = ref["torch_tensors"];
+    QCOMPARE(c->names().size(), expected.size());
+    int matches = 0;
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+        // policy.pt's state dict sits under 'state'; the checkpoint names it without the prefix.
+        std::string key = it.key();
+        if (key.rfind("state.", 0) == 0) {
+            key = key.substr(6);
+        }
+        const cl::TensorEntry* e = c->find(key);
+        QVERIFY2(e, key.c_str());
+        QCOMPARE(e->dtype, (*it)["dtype"].get<std::string>());
+        QCOMPARE(e->shape, (*it)["shape"].get<std::vector<int64_t>>());
+        const QByteArray sha = QCryptographicHash::hash(
+            QByteArrayView(e->data, static_cast<qsizetype>(e->end - e->begin)),
+            QCryptographicHash::Sha256).toHex();
+        QVERIFY2(sha.toStdString() == (*it)["sha256"].get<std::string>(), key.c_str());
+        if (format == "pytorch_zip") {
+            // Mapped in place: zip records are 64-byte aligned, the mapping page-aligned.
+            QVERIFY2(reinterpret_cast<uintptr_t>(e->data) % 64 == 0, key.c_str());
+        }
+        ++matches;
+    }
+    qInfo("%s: %d/%d tensors match torch.load's sha256", qPrintable(name), matches,
+          int(expected.size()));
+    if (name == "bin_gpt2") {
+        // lm_head.weight shares its storage with transformer.wte.weight: the same bytes.
+        QCOMPARE(c->find("lm_head.weight")->data, c->find("transformer.wte.weight")->data);
+    }
+}
+
+void TestPickleReader::zipAnyPrefix() {
+    QTemporaryDir dir;
+    const std::vector<float> v = {1, 2, 3, 4, 5, 6};
+    auto c = openBytes(dir, zipFile({{"some-name/data.pkl", stateDictPickle(6, {2, 2}, {2, 1}, false)},
+                                     {"some-name/data/0", floats(v)},
+                                     {"some-name/version", "3\n"}}));
+    QVERIFY2(c.ok(), c.error().c_str());
+    const cl::TensorEntry* w = c->find("w");
+    QVERIFY(w);
+    QCOMPARE(w->shape, (std::vector<int64_t>{2, 2}));
+    QCOMPARE(w->dtype, std::string("F32"));
+    QCOMPARE(reinterpret_cast<const float*>(w->data)[3], 4.0f);
+}
+
+void TestPickleReader::legacyHandWritten() {
+    QTemporaryDir dir;
+    auto c = openBytes(dir, legacyFile(4, {4}, {1}, {1.5f, 2.5f, 3.5f, 4.5f}));
+    QVERIFY2(c.ok(), c.error().c_str());
+    QCOMPARE(c->format(), std::string("pytorch_legacy"));
+    float last = 0;
+    std::memcpy(&last, c->find("w")->data + 12, 4); // legacy storages need not be aligned
+    QCOMPARE(last, 4.5f);
+}
+
+// Issue #14: a pickle that calls os.system is refused with a sentence naming the global.
+void TestPickleReader::refusesOsSystem() {
+    const std::string evil = std::string("\x80\x02") + "cposix\nsystem\nq\x00"s + str("touch pwned") +
+                             "\x85q\x01Rq\x02.";
+    try {
+        cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(evil.data()), evil.size(), "x.bin");
+        QFAIL("posix.system was not refused");
+    } catch (const std::runtime_error& e) {
+        const std::string msg = e.what();
+        QVERIFY2(msg.find("x.bin: the pickle calls 'posix.system', which CreditLens never runs; "
+                          "only tensors and dicts are read") == 0,
+                 msg.c_str());
+    }
+    QTemporaryDir dir;
+    auto c = openBytes(dir, evil);
+    QVERIFY(!c.ok());
+    QVERIFY2(c.error().find("'posix.system', " + std::string(kSentence)) != std::string::npos,
+             c.error().c_str());
+    QVERIFY(c.error().find("pytorch_model.bin") != std::string::npos);
+    QVERIFY(!QFile::exists("touch pwned"));
+    // Every other route to code is refused as well.
+    for (const char* g : {"builtins\neval\n", "os\nsystem\n", "torch\nload\n",
+                                 "subprocess\nPopen\n", "__builtin__\ngetattr\n"}) {
+        const std::string p = std::string("\x80\x02") + "c" + g + ")R.";
+        auto r = openBytes(dir, p);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find(kSentence) != std::string::npos, r.error().c_str());
+    }
+    // A storage type is allowed as a name, never as something to call.
+    auto call = openBytes(dir, std::string("\x80\x02") + "ctorch\nFloatStorage\n)R.");
+    QVERIFY(!call.ok());
+}
+
+void TestPickleReader::refusesOsSystemInsideZip() {
+    QTemporaryDir dir;
+    const std::string evil = std::string("\x80\x02") + "cposix\nsystem\n" + str("id") + "\x85R.";
+    auto c = openBytes(dir, zipFile({{"archive/data.pkl", evil}, {"archive/version", "3\n"}}));
+    QVERIFY(!c.ok());
+    QVERIFY2(c.error().find("'posix.system', " + std::string(kSentence)) != std::string::npos,
+             c.error().c_str());
+}
+
+void TestPickleReader::truncatedFixtures_data() {
+    QTest::addColumn<QString>("file");
+    QTest::newRow("zip") << "models/bin_gpt2/pytorch_model.bin";
+    QTest::newRow("legacy") << "models/bin_legacy_gpt_neox_parallel_fp16weights/pytorch_model.bin";
+    QTest::newRow("policy.pt") << "models/dpo_policy_llama_gqa_bf16weights/policy.pt";
+}
+
+void TestPickleReader::truncatedFixtures() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, file);
+    const std::string full = readBytes(cl::test::fixtureStd(file));
+    QVERIFY(full.size() > 1000);
+    QTemporaryDir dir;
+    int refused = 0;
+    // Cuts everywhere in the pickles (the first and last few KB) and every ~7 KB in the data.
+    std::vector<size_t> cuts;
+    for (size_t n = 0; n < full.size(); n += (n < 8192 || n + 8192 > full.size()) ? 61 : 7001) {
+        cuts.push_back(n);
+    }
+    for (size_t n : cuts) {
+        const std::string path = writeFile(dir.path(), "cut.bin", full.substr(0, n));
+        auto c = cl::TorchPickleFile::open(path);
+        QVERIFY2(!c.ok(), qPrintable(QString("a file cut at %1 bytes was accepted").arg(n)));
+        QVERIFY2(c.error().find(path) == 0, c.error().c_str());
+        ++refused;
+    }
+    qInfo("%s: %d truncations refused with a message", qPrintable(file), refused);
+}
+
+void TestPickleReader::wrongMagic() {
+    QTemporaryDir dir;
+    auto text = openBytes(dir, "this is not a checkpoint at all");
+    QVERIFY(!text.ok());
+    QVERIFY2(text.error().find("not a PyTorch checkpoint") != std::string::npos,
+             text.error().c_str());
+    auto notMagic = openBytes(dir, std::string("\x80\x02K\x05.", 5));
+    QVERIFY(!notMagic.ok());
+    QVERIFY2(notMagic.error().find("magic number") != std::string::npos, notMagic.error().c_str());
+    auto zipNoPickle = openBytes(dir, zipFile({{"a/version", "3\n"}}));
+    QVERIFY(!zipNoPickle.ok());
+    QVERIFY2(zipNoPickle.error().find("data.pkl") != std::string::npos, zipNoPickle.error().c_str());
+    auto empty = openBytes(dir, "");
+    QVERIFY(!empty.ok());
+}
+
+void TestPickleReader::deepNesting() {
+    // 100000 nested 1-tuples, and 100000 open MARKs: refused with a message, no stack overflow.
+    const std::string tuples = "\x80\x02N" + std::string(100000, '\x85') + ".";
+    const std::string marks = "\x80\x02" + std::string(100000, '(') + ".";
+    const std::string lists = "\x80\x02" + std::string(100000, ']') + std::string(99999, 'a') + ".";
+    for (const std::string& p : {tuples, marks, lists}) {
+        try {
+            cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(p.data()), p.size(), "deep");
+            QFAIL("deep nesting accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find("deep: ") == 0, e.what());
+            QVERIFY2(std::string(e.what()).find("nested") != std::string::npos, e.what());
+        }
+    }
+    // A list holding itself (a cycle through the memo) is harmless: nothing recurses over it.
+    const std::string cycle = "\x80\x02]q\x00h\x00" "a."s;
+    auto u = cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(cycle.data()), cycle.size(), "c");
+    QCOMPARE(u.at(u.root).items.size(), size_t(1));
+}
+
+void TestPickleReader::hugeNumel() {
+    QTemporaryDir dir;
+    // A 2^40-element tensor over a 4-element storage: refused before any allocation.
+    auto c = openBytes(dir, legacyFile(4, {int64_t(1) << 40}, {1}, {1, 2, 3, 4}));
+    QVERIFY(!c.ok());
+    QVERIFY2(c.error().find("holds 4 elements") != std::string::npos, c.error().c_str());
+    // A storage claiming 2^40 elements in a small file.
+    auto s = openBytes(dir, legacyFile(int64_t(1) << 40, {4}, {1}, {1, 2, 3, 4}));
+    QVERIFY(!s.ok());
+    // A string length of 4 GB in a tiny pickle.
+    const std::string longStr = std::string("\x80\x02X\xff\xff\xff\xff", 7) + "abc.";
+    auto l = openBytes(dir, longStr);
+    QVERIFY(!l.ok());
+    QVERIFY2(l.error().find("truncated") != std::string::npos, l.error().c_str());
+    // 2^40 elements in a shape whose product overflows.
+    auto o = openBytes(dir, legacyFile(4, {int64_t(1) << 40, int64_t(1) << 40}, {int64_t(1) << 40, 1},
+                                       {1, 2, 3, 4}));
+    QVERIFY(!o.ok());
+    QVERIFY2(o.error().find("absurdly large") != std::string::npos, o.error().c_str());
+}
+
+void TestPickleReader::nonContiguous() {
+    QTemporaryDir dir;
+    auto c = openBytes(dir, legacyFile(4, {2, 2}, {1, 2}, {1, 2, 3, 4}));
+    QVERIFY(!c.ok());
+    QVERIFY2(c.error().find("non-contiguous") != std::string::npos, c.error().c_str());
+    // Size-1 dimensions may carry any stride (torch writes such tensors).
+    auto ok = openBytes(dir, legacyFile(4, {1, 4}, {99, 1}, {1, 2, 3, 4}));
+    QVERIFY2(ok.ok(), ok.error().c_str());
+}
+
+void TestPickleReader::malformedOpcodes_data() {
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("expected");
+    auto row = [](const char* name, const std::string& b, const char* e) {
+        QTest::newRow(name) << QByteArray(b.data(), static_cast<qsizetype>(b.size())) << e;
+    };
+    row("INST", "\x80\x02(iposix\nsystem\n.", "unsupported pickle opcode 0x69");
+    row("NEWOBJ", "\x80\x02N)\x81.", "unsupported pickle opcode 0x81");
+    row("memo miss", "\x80\x02h\x07.", "memo key 7");
+    row("underflow", "\x80\x02R.", "stack underflow");
+    row("no STOP", "\x80\x02N", "truncated");
+    row("two values", "\x80\x02NN.", "STOP with 2 values");
+    row("setitem on list", "\x80\x02]NNs.", "not a dict");
+    row("bad pid", "\x80\x02NQ.", "persistent id");
+    row("protocol 9", "\x80\x09N.", "protocol 9");
+    row("global no newline", "\x80\x02" "ccollections", "newline-terminated");
+}
+
+void TestPickleReader::malformedOpcodes() {
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, expected);
+    try {
+        cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(bytes.constData()),
+                             static_cast<size_t>(bytes.size()), "m.pkl");
+        QFAIL("malformed pickle accepted");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(std::string(e.what()).find(expected.toStdString()) != std::string::npos, e.what());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestPickleReader)
+#include "tst_pickle_reader.moc"
