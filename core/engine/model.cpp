@@ -8,6 +8,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include <filesystem>
+#include <set>
 
 namespace cl {
 
@@ -34,14 +35,32 @@ ModelInfo describe(const std::string& folder, const ModelConfig& c, const Checkp
     info.dtype = options.dtype;
     info.device = options.device;
     info.checkpointBytes = static_cast<int64_t>(ckpt.dataBytes());
+    info.fileFormat = ckpt.format();
     info.bosId = c.bosId;
     info.eosId = c.eosId;
     return info;
 }
 
-Result<std::pair<ModelConfig, std::shared_ptr<Checkpoint>>> openFolder(const std::string& folder) {
+/// The folder holding config.json: the model folder, else options.configDir (a policy.pt
+/// folder holds only weights).
+std::string configFolder(const std::string& folder, const LoadOptions& options) {
     namespace fs = std::filesystem;
-    auto config = ModelConfig::fromFile((fs::path(folder) / "config.json").string());
+    if (fs::exists(fs::path(folder) / "config.json") || options.configDir.empty()) {
+        return folder;
+    }
+    return options.configDir;
+}
+
+Result<std::pair<ModelConfig, std::shared_ptr<Checkpoint>>> openFolder(const std::string& folder,
+                                                                       const LoadOptions& options) {
+    namespace fs = std::filesystem;
+    const fs::path configPath = fs::path(configFolder(folder, options)) / "config.json";
+    if (!fs::exists(configPath) && fs::exists(fs::path(folder) / "policy.pt")) {
+        return Error{folder + ": policy.pt holds only weights and there is no config.json; give "
+                              "--config DIR (the base model's folder with config.json and "
+                              "tokenizer)"};
+    }
+    auto config = ModelConfig::fromFile(configPath.string());
     if (!config) {
         return Error{config.error()};
     }
@@ -67,21 +86,27 @@ CausalLm& Model::lm() {
 
 Result<ModelInfo> Model::inspect(const std::string& folder, const LoadOptions& options) {
     return catchAll([&]() -> Result<ModelInfo> {
-        auto opened = openFolder(folder);
+        auto opened = openFolder(folder, options);
         if (!opened) {
             return Error{opened.error()};
         }
         const auto& [config, ckpt] = opened.value();
         ModelInfo info = describe(folder, config, *ckpt, options);
+        info.configFolder = configFolder(folder, options);
         const int64_t elem = at::elementSize(parseDtype(options.dtype));
         int64_t params = 0;
+        std::set<const uint8_t*> seen; // a tied head sharing the embedding's storage counts once
         for (const std::string& name : ckpt->names()) {
             const TensorEntry* e = ckpt->find(name);
-            if (e->dtype == "F32" || e->dtype == "F16" || e->dtype == "BF16") {
+            if ((e->dtype == "F32" || e->dtype == "F16" || e->dtype == "BF16") &&
+                seen.insert(e->data).second) {
                 params += e->numel();
             }
         }
         info.parameters = params;
+        info.weightBytes = params * elem;
+        info.kvCacheBytes =
+            int64_t(2) * config.layers * config.kvHeads * config.headDim * config.maxPositions * elem;
         // Weights in the compute dtype, plus a 2048-token KV cache and activations (~10%).
         const int64_t kv = int64_t(2) * config.layers * config.kvHeads * config.headDim * 2048 * 4;
         info.estimatedBytes = params * elem + kv + params * elem / 10;
@@ -92,7 +117,7 @@ Result<ModelInfo> Model::inspect(const std::string& folder, const LoadOptions& o
 Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const LoadOptions& options,
                                            const ProgressFn& progress) {
     try {
-        auto opened = openFolder(folder);
+        auto opened = openFolder(folder, options);
         if (!opened) {
             return Error{opened.error()};
         }
@@ -105,6 +130,9 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const Load
         impl->info.parameters = impl->lm->parameterCount();
         auto inspected = inspect(folder, options);
         impl->info.estimatedBytes = inspected ? inspected->estimatedBytes : 0;
+        impl->info.weightBytes = inspected ? inspected->weightBytes : 0;
+        impl->info.kvCacheBytes = inspected ? inspected->kvCacheBytes : 0;
+        impl->info.configFolder = configFolder(folder, options);
         return std::unique_ptr<Model>(new Model(std::move(impl)));
     } catch (const CausalLm::Cancelled&) {
         return Error{kCancelledMessage};

@@ -24,6 +24,10 @@ struct ModelInfo {
     std::string device;          ///< "cpu" or "cuda"
     int64_t checkpointBytes = 0; ///< bytes of tensor data on disk
     int64_t estimatedBytes = 0;  ///< estimated resident bytes once loaded in the compute dtype
+    std::string fileFormat;      ///< "safetensors", "pytorch_zip" or "pytorch_legacy"
+    std::string configFolder;    ///< where config.json was read (the folder, or --config)
+    int64_t weightBytes = 0;     ///< the weights in the compute dtype
+    int64_t kvCacheBytes = 0;    ///< K and V of every layer for maxPositions tokens, compute dtype
     std::optional<int32_t> bosId;
     std::optional<int32_t> eosId;
 };
@@ -32,6 +36,9 @@ struct ModelInfo {
 struct LoadOptions {
     std::string device = "cpu"; ///< "cpu", "cuda" or "cuda:N"
     std::string dtype = "f32";  ///< "f32", "bf16" or "f16"
+    /// Folder with config.json (and the tokenizer) for a folder holding only weights, such as
+    /// the DPO reference code's policy.pt; used only when the model folder has no config.json.
+    std::string configDir;
 };
 
 } // namespace cl

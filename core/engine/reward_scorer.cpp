@@ -117,7 +117,11 @@ Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& poli
                      std::to_string(impl->reference->info().vocabSize) +
                      "; both must share one tokenizer"};
     }
-    const std::string tokDir = hasTokenizer(policyDir) ? policyDir : referenceDir;
+    // A policy.pt folder holds no tokenizer: the reference's, else the one beside --config.
+    const std::string tokDir =
+        hasTokenizer(policyDir) ? policyDir
+        : (hasTokenizer(referenceDir) || options.configDir.empty()) ? referenceDir
+                                                                    : options.configDir;
     if (hasTokenizer(tokDir)) {
         auto tok = Tokenizer::load(tokDir);
         if (!tok) {

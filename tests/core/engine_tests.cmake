@@ -19,3 +19,5 @@ add_dependencies(tst_engine_cli creditlens-cli)
 # Pickle checkpoints (issue #14): the torch-free reader, then parity and the CLI through the engine.
 cl_add_test(tst_pickle_reader SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_pickle_reader.cpp
             LIBS creditlens_checkpoint LABELS unit)
+cl_add_test(tst_pickle_checkpoints SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_pickle_checkpoints.cpp
+            LIBS creditlens_core LABELS model)
