@@ -33,90 +33,165 @@ struct BpeModel::Cache {
     std::unordered_map<std::string, std::vector<BpePiece>> words;
 };
 
-BpeModel::BpeModel(std::unordered_map<std::string, int32_t> vocab,
+namespace {
+
+constexpr uint64_t kEmptyKey = ~uint64_t(0);
+
+size_t tableSize(size_t n) {
+    size_t size = 16;
+    while (size < 2 * n) {
+        size *= 2;
+    }
+    return size;
+}
+
+uint64_t mix(uint64_t x) {
+    // splitmix64's finalizer
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+size_t hashToken(std::string_view s) {
+    return std::hash<std::string_view>()(s);
+}
+
+} // namespace
+
+BpeModel::BpeModel(const std::unordered_map<std::string, int32_t>& vocab,
                    const std::vector<std::pair<std::string, std::string>>& merges,
                    BpeOptions options)
-    : m_vocab(std::move(vocab)), m_options(std::move(options)), m_cache(std::make_unique<Cache>()) {
+    : BpeModel(std::vector<std::pair<std::string, int32_t>>(vocab.begin(), vocab.end()), merges,
+               std::move(options)) {}
+
+BpeModel::BpeModel(std::vector<std::pair<std::string, int32_t>> vocab,
+                   const std::vector<std::pair<std::string, std::string>>& merges,
+                   BpeOptions options)
+    : m_options(std::move(options)), m_cache(std::make_unique<Cache>()) {
     int32_t maxId = -1;
-    for (const auto& [token, id] : m_vocab) {
+    for (const auto& [token, id] : vocab) {
         if (id < 0) {
             throw std::invalid_argument("model.vocab gives token " + quoted(token) +
                                         " the negative id " + std::to_string(id));
         }
         maxId = std::max(maxId, id);
     }
-    m_idToToken.resize(size_t(maxId + 1));
-    m_hasId.assign(size_t(maxId + 1), 0);
-    for (const auto& [token, id] : m_vocab) {
-        m_idToToken[size_t(id)] = token;
-        m_hasId[size_t(id)] = 1;
+    m_tokens.reserve(vocab.size());
+    m_tokenIds.reserve(vocab.size());
+    m_tokenSlots.assign(tableSize(vocab.size()), -1);
+    m_idToToken.assign(size_t(maxId + 1), -1);
+    const size_t tokenMask = m_tokenSlots.size() - 1;
+    for (auto& [token, id] : vocab) {
+        size_t slot = hashToken(token) & tokenMask;
+        bool duplicate = false;
+        while (m_tokenSlots[slot] >= 0) {
+            if (m_tokens[size_t(m_tokenSlots[slot])] == token) {
+                duplicate = true; // the first entry wins
+                break;
+            }
+            slot = (slot + 1) & tokenMask;
+        }
+        if (duplicate) {
+            continue;
+        }
+        const auto index = int32_t(m_tokens.size());
+        m_tokenSlots[slot] = index;
+        if (m_idToToken[size_t(id)] < 0) {
+            m_idToToken[size_t(id)] = index;
+        }
+        m_tokens.push_back(std::move(token));
+        m_tokenIds.push_back(id);
     }
-    m_merges.reserve(merges.size() * 2);
+    m_merges.assign(tableSize(merges.size()), MergeSlot{kEmptyKey, 0, 0});
+    const size_t mergeMask = m_merges.size() - 1;
+    std::string joined;
     for (size_t rank = 0; rank < merges.size(); ++rank) {
         const auto& [a, b] = merges[rank];
-        const auto ia = m_vocab.find(a);
-        const auto ib = m_vocab.find(b);
-        const auto merged = m_vocab.find(a + b);
-        const std::string where = "model.merges[" + std::to_string(rank) + "] ";
-        if (ia == m_vocab.end()) {
-            throw std::invalid_argument(where + "names token " + quoted(a) +
+        const int32_t ia = findToken(a);
+        const int32_t ib = findToken(b);
+        joined.assign(a).append(b);
+        const int32_t merged = findToken(joined);
+        auto where = [&] { return "model.merges[" + std::to_string(rank) + "] "; };
+        if (ia < 0) {
+            throw std::invalid_argument(where() + "names token " + quoted(a) +
                                         ", which is not in model.vocab");
         }
-        if (ib == m_vocab.end()) {
-            throw std::invalid_argument(where + "names token " + quoted(b) +
+        if (ib < 0) {
+            throw std::invalid_argument(where() + "names token " + quoted(b) +
                                         ", which is not in model.vocab");
         }
-        if (merged == m_vocab.end()) {
-            throw std::invalid_argument(where + "produces token " + quoted(a + b) +
+        if (merged < 0) {
+            throw std::invalid_argument(where() + "produces token " + quoted(joined) +
                                         ", which is not in model.vocab");
         }
-        // The first (lowest-rank) occurrence of a pair wins, as HF's HashMap insert keeps the
-        // last one only for duplicates, which real files do not have.
-        m_merges.emplace(pairKey(ia->second, ib->second),
-                         std::make_pair(int32_t(rank), merged->second));
+        // The first (lowest-rank) occurrence of a pair wins; real files have no duplicates.
+        const uint64_t key = pairKey(m_tokenIds[size_t(ia)], m_tokenIds[size_t(ib)]);
+        size_t slot = mix(key) & mergeMask;
+        while (m_merges[slot].key != kEmptyKey && m_merges[slot].key != key) {
+            slot = (slot + 1) & mergeMask;
+        }
+        if (m_merges[slot].key == kEmptyKey) {
+            m_merges[slot] = {key, int32_t(rank), m_tokenIds[size_t(merged)]};
+        }
     }
     if (m_options.unkToken) {
-        const auto it = m_vocab.find(*m_options.unkToken);
-        if (it == m_vocab.end()) {
+        const auto id = tokenToId(*m_options.unkToken);
+        if (!id) {
             throw std::invalid_argument("model.unk_token " + quoted(*m_options.unkToken) +
                                         " is not in model.vocab");
         }
-        m_unkId = it->second;
+        m_unkId = id;
     }
     const auto& chars = byte_level::byteToChar();
     for (int b = 0; b < 256; ++b) {
-        const auto it = m_vocab.find(chars[size_t(b)]);
-        m_byteIds[size_t(b)] = it == m_vocab.end() ? -1 : it->second;
+        m_byteIds[size_t(b)] = tokenToId(chars[size_t(b)]).value_or(-1);
         char name[8];
         std::snprintf(name, sizeof(name), "<0x%02X>", b);
-        const auto fb = m_vocab.find(name);
-        m_fallbackIds[size_t(b)] = fb == m_vocab.end() ? -1 : fb->second;
+        m_fallbackIds[size_t(b)] = tokenToId(name).value_or(-1);
     }
 }
 
 BpeModel::~BpeModel() = default;
 
+int32_t BpeModel::findToken(std::string_view token) const {
+    const size_t mask = m_tokenSlots.size() - 1;
+    for (size_t slot = hashToken(token) & mask;; slot = (slot + 1) & mask) {
+        const int32_t index = m_tokenSlots[slot];
+        if (index < 0 || m_tokens[size_t(index)] == token) {
+            return index;
+        }
+    }
+}
+
 std::optional<int32_t> BpeModel::tokenToId(std::string_view token) const {
-    const auto it = m_vocab.find(std::string(token));
-    if (it == m_vocab.end()) {
+    const int32_t index = findToken(token);
+    if (index < 0) {
         return std::nullopt;
     }
-    return it->second;
+    return m_tokenIds[size_t(index)];
 }
 
 const std::string* BpeModel::idToToken(int32_t id) const {
-    if (id < 0 || size_t(id) >= m_idToToken.size() || !m_hasId[size_t(id)]) {
+    if (id < 0 || size_t(id) >= m_idToToken.size() || m_idToToken[size_t(id)] < 0) {
         return nullptr;
     }
-    return &m_idToToken[size_t(id)];
+    return &m_tokens[size_t(m_idToToken[size_t(id)])];
 }
 
 std::optional<std::pair<int32_t, int32_t>> BpeModel::findMerge(int32_t a, int32_t b) const {
-    const auto it = m_merges.find(pairKey(a, b));
-    if (it == m_merges.end()) {
-        return std::nullopt;
+    const uint64_t key = pairKey(a, b);
+    const size_t mask = m_merges.size() - 1;
+    for (size_t slot = mix(key) & mask;; slot = (slot + 1) & mask) {
+        const MergeSlot& m = m_merges[slot];
+        if (m.key == key) {
+            return std::make_pair(m.rank, m.newId);
+        }
+        if (m.key == kEmptyKey) {
+            return std::nullopt;
+        }
     }
-    return it->second;
 }
 
 void BpeModel::initialSymbols(std::string_view word, std::vector<Symbol>& symbols) const {
@@ -158,10 +233,10 @@ void BpeModel::initialSymbols(std::string_view word, std::vector<Symbol>& symbol
         if (len == 0) {
             len = 1; // callers validate UTF-8; be safe anyway
         }
-        const auto it = m_vocab.find(std::string(word.substr(pos, len)));
-        if (it != m_vocab.end()) {
+        const int32_t index = findToken(word.substr(pos, len));
+        if (index >= 0) {
             flushUnk();
-            symbols.push_back({it->second, uint32_t(pos), uint32_t(len)});
+            symbols.push_back({m_tokenIds[size_t(index)], uint32_t(pos), uint32_t(len)});
         } else {
             bool allBytes = m_options.byteFallback;
             for (size_t k = 0; allBytes && k < len; ++k) {

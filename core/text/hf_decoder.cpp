@@ -88,15 +88,20 @@ void HfDecoder::parseInto(const nlohmann::json& j, const std::string& where) {
     } else if (type == "Replace") {
         step.kind = Kind::Replace;
         const auto& pattern = j.contains("pattern") ? j.at("pattern") : nlohmann::json();
-        if (!pattern.is_object() || !pattern.contains("String") ||
-            !pattern.at("String").is_string() || !j.contains("content") ||
-            !j.at("content").is_string()) {
-            throw std::invalid_argument(where +
-                                        " (Replace) needs pattern {\"String\": ...} and "
-                                        "a content string; regex patterns are not supported");
+        if (!j.contains("content") || !j.at("content").is_string()) {
+            throw std::invalid_argument(where + " (Replace) needs a content string");
         }
-        step.a = pattern.at("String").get<std::string>();
         step.b = j.at("content").get<std::string>();
+        if (pattern.is_object() && pattern.contains("Regex") && pattern.at("Regex").is_string()) {
+            step.a = pattern.at("Regex").get<std::string>();
+            step.regex = std::make_shared<const RegexSplitter>(step.a);
+        } else if (pattern.is_object() && pattern.contains("String") &&
+                   pattern.at("String").is_string()) {
+            step.a = pattern.at("String").get<std::string>();
+        } else {
+            throw std::invalid_argument(where + " (Replace) needs a pattern {\"String\": ...} "
+                                                "or {\"Regex\": ...}");
+        }
     } else if (type == "Strip") {
         step.kind = Kind::Strip;
         step.a = j.value("content", std::string(" "));
@@ -142,7 +147,15 @@ void HfDecoder::applyStep(const Step& step, std::vector<std::string>& tokens) {
     }
     case Kind::Replace:
         for (std::string& t : tokens) {
-            t = replaceAll(t, step.a, step.b);
+            if (!step.regex) {
+                t = replaceAll(t, step.a, step.b);
+                continue;
+            }
+            std::string out;
+            for (const RegexSplitter::Piece& p : step.regex->findMatches(t)) {
+                out += p.isMatch ? step.b : t.substr(p.begin, p.end - p.begin);
+            }
+            t = std::move(out);
         }
         break;
     case Kind::ByteFallback: {

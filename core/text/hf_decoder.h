@@ -4,6 +4,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/text/regex_splitter.h"
+
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,7 @@ private:
         size_t start = 0;   // Strip
         size_t stop = 0;    // Strip
         bool prefix = true; // Metaspace: the first token's replacement is dropped
+        std::shared_ptr<const RegexSplitter> regex; // Replace with a Regex pattern
     };
     void parseInto(const nlohmann::json& j, const std::string& where);
     static void applyStep(const Step& step, std::vector<std::string>& tokens);

@@ -31,22 +31,27 @@ void HfNormalizer::parseInto(const nlohmann::json& j, const std::string& where) 
     }
     const std::string type = j.at("type").get<std::string>();
     if (type == "NFC" || type == "NFD" || type == "NFKC" || type == "NFKD") {
-        m_steps.push_back({Kind::Form, type, {}});
+        m_steps.push_back({Kind::Form, type, {}, nullptr});
     } else if (type == "Prepend") {
-        m_steps.push_back({Kind::Prepend, stringField(j, "prepend", where), {}});
+        m_steps.push_back({Kind::Prepend, stringField(j, "prepend", where), {}, nullptr});
     } else if (type == "Replace") {
         const auto& pattern = j.contains("pattern") ? j.at("pattern") : nlohmann::json();
-        if (!pattern.is_object() || !pattern.contains("String") ||
-            !pattern.at("String").is_string()) {
-            throw std::invalid_argument(where +
-                                        " (Replace) has a pattern that is not a plain "
-                                        "{\"String\": ...}; regex patterns are not supported");
+        const std::string content = stringField(j, "content", where);
+        if (pattern.is_object() && pattern.contains("Regex") && pattern.at("Regex").is_string()) {
+            Step step{Kind::Replace, pattern.at("Regex").get<std::string>(), content, nullptr};
+            step.regex = std::make_shared<const RegexSplitter>(step.a);
+            m_steps.push_back(std::move(step));
+        } else if (pattern.is_object() && pattern.contains("String") &&
+                   pattern.at("String").is_string()) {
+            const std::string from = pattern.at("String").get<std::string>();
+            if (from.empty()) {
+                throw std::invalid_argument(where + " (Replace) has an empty pattern");
+            }
+            m_steps.push_back({Kind::Replace, from, content, nullptr});
+        } else {
+            throw std::invalid_argument(where + " (Replace) needs a pattern {\"String\": ...} "
+                                                "or {\"Regex\": ...}");
         }
-        const std::string from = pattern.at("String").get<std::string>();
-        if (from.empty()) {
-            throw std::invalid_argument(where + " (Replace) has an empty pattern");
-        }
-        m_steps.push_back({Kind::Replace, from, stringField(j, "content", where)});
     } else if (type == "Sequence") {
         if (!j.contains("normalizers") || !j.at("normalizers").is_array()) {
             throw std::invalid_argument(where + ".normalizers is missing; expected a list");
@@ -75,7 +80,11 @@ void HfNormalizer::apply(NormalizedText& text) const {
             }
             break;
         case Kind::Replace:
-            text.replaceAll(step.a, step.b);
+            if (step.regex) {
+                text.replaceRegex(*step.regex, step.b);
+            } else {
+                text.replaceAll(step.a, step.b);
+            }
             break;
         }
     }

@@ -1,11 +1,13 @@
 #pragma once
-// tokenizer.json "normalizer": NFC/NFD/NFKC/NFKD, Prepend, Replace (string pattern) and
-// Sequence of those (HF tokenizers/src/normalizers/). Anything else is refused by name.
+// tokenizer.json "normalizer": NFC/NFD/NFKC/NFKD, Prepend, Replace (string or regex pattern)
+// and Sequence of those (HF tokenizers/src/normalizers/). Anything else is refused by name.
 
 #include "core/text/normalized_text.h"
+#include "core/text/regex_splitter.h"
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,7 @@ private:
         Kind kind;
         std::string a; // form name, prepended text, or replaced pattern
         std::string b; // replacement content
+        std::shared_ptr<const RegexSplitter> regex; // Replace with a Regex pattern
     };
     void parseInto(const nlohmann::json& j, const std::string& where);
     std::vector<Step> m_steps;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace cl {
@@ -71,6 +72,47 @@ void HfPreTokenizer::parseInto(const nlohmann::json& j, const std::string& where
                 boolField(j, "add_prefix_space", true) ? Prepend::Always : Prepend::Never;
         }
         m_steps.push_back(step);
+    } else if (type == "Split") {
+        if (byteLevel()) {
+            // Our byte-level model maps bytes itself, so a step after ByteLevel would see raw
+            // text where HF sees the byte alphabet.
+            throw std::invalid_argument(where + " (Split) comes after a ByteLevel step, which is "
+                                                "not supported");
+        }
+        step.kind = Kind::Split;
+        const auto& pattern = j.contains("pattern") ? j.at("pattern") : nlohmann::json();
+        if (pattern.is_object() && pattern.contains("Regex") && pattern.at("Regex").is_string()) {
+            step.regex =
+                std::make_shared<const RegexSplitter>(pattern.at("Regex").get<std::string>());
+        } else if (pattern.is_object() && pattern.contains("String") &&
+                   pattern.at("String").is_string()) {
+            step.regex = std::make_shared<const RegexSplitter>(
+                RegexSplitter::escape(pattern.at("String").get<std::string>()));
+        } else {
+            throw std::invalid_argument(where + ".pattern (Split) must be {\"Regex\": ...} or "
+                                                "{\"String\": ...}");
+        }
+        const std::string behavior = j.value("behavior", std::string());
+        static const std::pair<const char*, Behavior> kBehaviors[] = {
+            {"Removed", Behavior::Removed},
+            {"Isolated", Behavior::Isolated},
+            {"MergedWithPrevious", Behavior::MergedWithPrevious},
+            {"MergedWithNext", Behavior::MergedWithNext},
+            {"Contiguous", Behavior::Contiguous}};
+        bool known = false;
+        for (const auto& [name, value] : kBehaviors) {
+            if (behavior == name) {
+                step.behavior = value;
+                known = true;
+            }
+        }
+        if (!known) {
+            throw std::invalid_argument(where + ".behavior (Split) is '" + behavior +
+                                        "'; expected Removed, Isolated, MergedWithPrevious, "
+                                        "MergedWithNext or Contiguous");
+        }
+        step.invert = boolField(j, "invert", false);
+        m_steps.push_back(step);
     } else if (type == "Sequence") {
         if (!j.contains("pretokenizers") || !j.at("pretokenizers").is_array()) {
             throw std::invalid_argument(where + ".pretokenizers is missing; expected a list");
@@ -82,7 +124,7 @@ void HfPreTokenizer::parseInto(const nlohmann::json& j, const std::string& where
     } else {
         throw std::invalid_argument(where + " has type '" + type +
                                     "', which is not supported (supported: ByteLevel, "
-                                    "Metaspace, Sequence)");
+                                    "Metaspace, Split, Sequence)");
     }
 }
 
@@ -104,8 +146,80 @@ bool HfPreTokenizer::hasMetaspace() const {
     return false;
 }
 
+void HfPreTokenizer::applySplit(const Step& step, NormalizedText piece,
+                                std::vector<NormalizedText>& out) {
+    // NormalizedString::split (tokenizers/src/tokenizer/normalizer.rs): find_matches (flags
+    // flipped by invert), then the behavior decides which pieces merge or go.
+    std::vector<RegexSplitter::Piece> matches = step.regex->findMatches(piece.text());
+    if (step.invert) {
+        for (RegexSplitter::Piece& m : matches) {
+            m.isMatch = !m.isMatch;
+        }
+    }
+    struct Cut {
+        size_t begin, end;
+        bool remove;
+    };
+    std::vector<Cut> cuts;
+    cuts.reserve(matches.size());
+    bool previousMatch = false;
+    switch (step.behavior) {
+    case Behavior::Isolated:
+        for (const auto& m : matches) {
+            cuts.push_back({m.begin, m.end, false});
+        }
+        break;
+    case Behavior::Removed:
+        for (const auto& m : matches) {
+            cuts.push_back({m.begin, m.end, m.isMatch});
+        }
+        break;
+    case Behavior::Contiguous:
+        for (const auto& m : matches) {
+            if (m.isMatch == previousMatch && !cuts.empty()) {
+                cuts.back().end = m.end;
+            } else {
+                cuts.push_back({m.begin, m.end, false});
+            }
+            previousMatch = m.isMatch;
+        }
+        break;
+    case Behavior::MergedWithPrevious:
+        for (const auto& m : matches) {
+            if (m.isMatch && !previousMatch && !cuts.empty()) {
+                cuts.back().end = m.end;
+            } else {
+                cuts.push_back({m.begin, m.end, false});
+            }
+            previousMatch = m.isMatch;
+        }
+        break;
+    case Behavior::MergedWithNext:
+        for (auto it = matches.rbegin(); it != matches.rend(); ++it) {
+            if (it->isMatch && !previousMatch && !cuts.empty()) {
+                cuts.back().begin = it->begin;
+            } else {
+                cuts.push_back({it->begin, it->end, false});
+            }
+            previousMatch = it->isMatch;
+        }
+        std::reverse(cuts.begin(), cuts.end());
+        break;
+    }
+    for (const Cut& c : cuts) {
+        // PreTokenizedString::split drops empty pieces.
+        if (!c.remove && c.end > c.begin) {
+            out.push_back(piece.slice(c.begin, c.end));
+        }
+    }
+}
+
 void HfPreTokenizer::applyStep(const Step& step, NormalizedText piece,
                                std::vector<NormalizedText>& out) {
+    if (step.kind == Kind::Split) {
+        applySplit(step, std::move(piece), out);
+        return;
+    }
     if (step.kind == Kind::ByteLevel) {
         if (step.addPrefixSpace && (piece.empty() || piece.text()[0] != ' ')) {
             piece.prepend(" ");

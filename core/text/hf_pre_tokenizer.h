@@ -1,6 +1,7 @@
 #pragma once
-// tokenizer.json "pre_tokenizer": ByteLevel (GPT-2 regex), Metaspace, and Sequence of those
-// (HF tokenizers/src/pre_tokenizers/{byte_level,metaspace,sequence}.rs).
+// tokenizer.json "pre_tokenizer": ByteLevel (GPT-2 regex), Metaspace, Split (regex or string
+// pattern, every SplitDelimiterBehavior, invert), and Sequence of those
+// (HF tokenizers/src/pre_tokenizers/{byte_level,metaspace,split,sequence}.rs).
 
 #include "core/text/normalized_text.h"
 #include "core/text/regex_splitter.h"
@@ -27,17 +28,23 @@ public:
     bool hasMetaspace() const;
 
 private:
-    enum class Kind { ByteLevel, Metaspace };
+    enum class Kind { ByteLevel, Metaspace, Split };
     enum class Prepend { Always, First, Never };
+    /// HF SplitDelimiterBehavior (tokenizer/normalizer.rs).
+    enum class Behavior { Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous };
     struct Step {
         Kind kind;
         bool addPrefixSpace = false;                // ByteLevel
-        std::shared_ptr<const RegexSplitter> regex; // ByteLevel with use_regex
+        std::shared_ptr<const RegexSplitter> regex; // ByteLevel with use_regex; Split pattern
+        Behavior behavior = Behavior::Isolated;     // Split
+        bool invert = false;                        // Split
         std::string replacement;                    // Metaspace
         Prepend prepend = Prepend::Always;          // Metaspace
         bool split = true;                          // Metaspace
     };
     void parseInto(const nlohmann::json& j, const std::string& where);
+    static void applySplit(const Step& step, NormalizedText piece,
+                           std::vector<NormalizedText>& out);
     static void applyStep(const Step& step, NormalizedText piece, std::vector<NormalizedText>& out);
     std::vector<Step> m_steps;
 };

@@ -32,6 +32,11 @@ void HfTokenizer::appendPiece(Encoding& enc, int32_t id, std::pair<int64_t, int6
     enc.offsets.push_back(span);
 }
 
+std::pair<int64_t, int64_t> HfTokenizer::span(const NormalizedText& text, size_t b,
+                                              size_t e) const {
+    return m_exactByteSpans ? text.coveredRange(b, e) : text.originalRange(b, e);
+}
+
 Result<Encoding> HfTokenizer::encode(const std::string& utf8, bool addSpecial) const {
     const size_t bad = utf8::firstInvalid(utf8);
     if (bad != std::string::npos) {
@@ -42,7 +47,13 @@ Result<Encoding> HfTokenizer::encode(const std::string& utf8, bool addSpecial) c
         Encoding enc;
         const auto n = int64_t(utf8.size());
         if (addSpecial && m_special.addBos && m_special.bos) {
-            appendPiece(enc, *m_special.bos, {0, 0});
+            if (!m_postBefore.empty() && m_postBefore.front() == *m_special.bos) {
+                for (const int32_t id : m_postBefore) {
+                    appendPiece(enc, id, {0, 0});
+                }
+            } else {
+                appendPiece(enc, *m_special.bos, {0, 0});
+            }
         }
         std::vector<BpePiece> pieces;
         // 1. added tokens that match the raw text (normalized: false)
@@ -57,7 +68,7 @@ Result<Encoding> HfTokenizer::encode(const std::string& utf8, bool addSpecial) c
             m_normalizer.apply(normalized);
             for (const AddedSplit& split : m_added.split(normalized.text(), true)) {
                 if (split.id >= 0) {
-                    appendPiece(enc, split.id, normalized.originalRange(split.begin, split.end));
+                    appendPiece(enc, split.id, span(normalized, split.begin, split.end));
                     continue;
                 }
                 NormalizedText piece = normalized.slice(split.begin, split.end);
@@ -72,14 +83,20 @@ Result<Encoding> HfTokenizer::encode(const std::string& utf8, bool addSpecial) c
                     pieces.clear();
                     m_model->tokenize(word.text(), pieces);
                     for (const BpePiece& p : pieces) {
-                        appendPiece(enc, p.id, word.originalRange(p.begin, p.end));
+                        appendPiece(enc, p.id, span(word, p.begin, p.end));
                     }
                 }
             }
         }
         // 5. post-processor (BOS above, EOS here)
         if (addSpecial && m_special.addEos && m_special.eos) {
-            appendPiece(enc, *m_special.eos, {n, n});
+            if (!m_postAfter.empty() && m_postAfter.back() == *m_special.eos) {
+                for (const int32_t id : m_postAfter) {
+                    appendPiece(enc, id, {n, n});
+                }
+            } else {
+                appendPiece(enc, *m_special.eos, {n, n});
+            }
         }
         return enc;
     });

@@ -34,12 +34,19 @@ public:
 
     /// transformers' clean_up_tokenization_spaces, applied by decode() when enabled.
     void setCleanUpTokenizationSpaces(bool on) { m_cleanUp = on; }
+    /// Off (default): offsets follow Encoding's span contract (a token holding part of a
+    /// character gets an empty span at its start). On: offsets are the exact bytes each token
+    /// stands for, as HF reference tokenizations give them (issue #15 fixtures: byte pieces
+    /// split a character; a character the normalizer changed is covered whole by every token
+    /// touching it, so such spans may overlap).
+    void setExactByteSpans(bool on) { m_exactByteSpans = on; }
     /// transformers' clean_up_tokenization (" ." -> ".", " n't" -> "n't", ...).
     static std::string cleanUpTokenizationSpaces(const std::string& text);
 
 private:
     HfTokenizer() = default;
     void appendPiece(Encoding& enc, int32_t id, std::pair<int64_t, int64_t> span) const;
+    std::pair<int64_t, int64_t> span(const NormalizedText& text, size_t b, size_t e) const;
 
     AddedVocabulary m_added;
     HfNormalizer m_normalizer;
@@ -51,6 +58,10 @@ private:
     std::string m_kind;
     std::string m_fingerprint;
     bool m_cleanUp = false;
+    bool m_exactByteSpans = false;
+    /// TemplateProcessing's single template: ids before and after $A. BOS/EOS in m_special
+    /// are their first/last; encode() adds the whole lists when they still agree.
+    std::vector<int32_t> m_postBefore, m_postAfter;
 };
 
 } // namespace cl

@@ -3,6 +3,7 @@
 // pre_tokenizer, post_processor and decoder.
 
 #include "core/text/hf_tokenizer.h"
+#include "core/text/tokenizer_json_scan.h"
 
 #include <nlohmann/json.hpp>
 
@@ -107,25 +108,47 @@ void readPostProcessor(const json& p, PostIds& ids) {
              "BertProcessing, RobertaProcessing, Sequence)");
     }
     const json specials = p.value("special_tokens", json::object());
-    bool seenSequence = false;
+    // Reads one template ("single" or "pair"): the ids of its SpecialTokens, split at the
+    // first $A. "pair" is only checked (we encode single sequences).
+    auto readTemplate = [&](const char* key, std::vector<int32_t>& before,
+                            std::vector<int32_t>& after) {
+        const std::string where = std::string("post_processor.") + key;
+        const json items = p.value(key, json::array());
+        if (!items.is_array()) {
+            fail(where + " must be a list");
+        }
+        bool seenSequence = false;
+        for (const json& item : items) {
+            if (item.contains("Sequence")) {
+                const std::string id = item.at("Sequence").value("id", std::string("A"));
+                if (id != "A" && !(id == "B" && std::string(key) == "pair")) {
+                    fail(where + " uses sequence $" + id + ", which is not supported");
+                }
+                seenSequence = true;
+                continue;
+            }
+            if (!item.contains("SpecialToken")) {
+                fail(where + " has an item that is neither SpecialToken nor Sequence");
+            }
+            const std::string name = item.at("SpecialToken").at("id").get<std::string>();
+            if (!specials.contains(name)) {
+                fail(where + " names special token '" + name +
+                     "', which is not in post_processor.special_tokens");
+            }
+            for (const json& id : specials.at(name).at("ids")) {
+                (seenSequence ? after : before).push_back(id.get<int32_t>());
+            }
+        }
+        if (!seenSequence) {
+            fail(where + " has no $A");
+        }
+    };
     ids.before.clear();
     ids.after.clear();
-    for (const json& item : p.value("single", json::array())) {
-        if (item.contains("Sequence")) {
-            seenSequence = true;
-            continue;
-        }
-        if (!item.contains("SpecialToken")) {
-            continue;
-        }
-        const std::string name = item.at("SpecialToken").at("id").get<std::string>();
-        if (!specials.contains(name)) {
-            fail("post_processor.single names special token '" + name +
-                 "', which is not in post_processor.special_tokens");
-        }
-        for (const json& id : specials.at(name).at("ids")) {
-            (seenSequence ? ids.after : ids.before).push_back(id.get<int32_t>());
-        }
+    readTemplate("single", ids.before, ids.after);
+    if (p.contains("pair") && !p.at("pair").is_null() && !p.at("pair").empty()) {
+        std::vector<int32_t> pairBefore, pairAfter;
+        readTemplate("pair", pairBefore, pairAfter);
     }
 }
 
@@ -134,10 +157,15 @@ void readPostProcessor(const json& p, PostIds& ids) {
 std::unique_ptr<HfTokenizer> HfTokenizer::fromJson(const std::string& jsonText,
                                                    const std::string& source) {
     json j;
-    try {
-        j = json::parse(jsonText);
-    } catch (const json::parse_error& e) {
-        fail(source + " is not valid JSON: " + e.what());
+    std::optional<ScannedTokenizerJson> scanned = scanTokenizerJson(jsonText);
+    if (scanned) {
+        j = std::move(scanned->rest);
+    } else {
+        try {
+            j = json::parse(jsonText);
+        } catch (const json::parse_error& e) {
+            fail(source + " is not valid JSON: " + e.what());
+        }
     }
     auto tokenizer = std::unique_ptr<HfTokenizer>(new HfTokenizer());
     tokenizer->m_source = source;
@@ -159,19 +187,37 @@ std::unique_ptr<HfTokenizer> HfTokenizer::fromJson(const std::string& jsonText,
         if (!model.contains("merges") || !model.at("merges").is_array()) {
             fail("field model.merges is missing; expected a list of merges");
         }
+        if (model.contains("dropout") && model.at("dropout").is_number() &&
+            model.at("dropout").get<double>() > 0.0) {
+            fail("model.dropout is set, which is not supported (BPE dropout is for training)");
+        }
+        if (j.contains("truncation") && !j.at("truncation").is_null()) {
+            fail("truncation is set, which is not supported");
+        }
+        if (j.contains("padding") && !j.at("padding").is_null() &&
+            j.at("padding").contains("strategy") && j.at("padding").at("strategy").is_object()) {
+            fail("padding has a Fixed strategy, which is not supported");
+        }
         for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
             if (model.contains(key) && model.at(key).is_string() &&
                 !model.at(key).get<std::string>().empty()) {
                 fail(std::string("model.") + key + " is set, which is not supported");
             }
         }
-        std::unordered_map<std::string, int32_t> vocab;
-        vocab.reserve(model.at("vocab").size());
-        for (const auto& [token, id] : model.at("vocab").items()) {
-            if (!id.is_number_integer()) {
-                fail("model.vocab gives token '" + token + "' a non-integer id");
+        std::vector<std::pair<std::string, int32_t>> vocab;
+        std::vector<std::pair<std::string, std::string>> merges;
+        if (scanned) {
+            vocab = std::move(scanned->vocab);
+            merges = std::move(scanned->merges);
+        } else {
+            vocab.reserve(model.at("vocab").size());
+            for (const auto& [token, id] : model.at("vocab").items()) {
+                if (!id.is_number_integer()) {
+                    fail("model.vocab gives token '" + token + "' a non-integer id");
+                }
+                vocab.emplace_back(token, id.get<int32_t>());
             }
-            vocab.emplace(token, id.get<int32_t>());
+            merges = readMerges(model.at("merges"));
         }
         tokenizer->m_normalizer = HfNormalizer::fromJson(j.value("normalizer", json()));
         tokenizer->m_preTokenizer = HfPreTokenizer::fromJson(j.value("pre_tokenizer", json()));
@@ -185,8 +231,7 @@ std::unique_ptr<HfTokenizer> HfTokenizer::fromJson(const std::string& jsonText,
         if (model.contains("unk_token") && model.at("unk_token").is_string()) {
             options.unkToken = model.at("unk_token").get<std::string>();
         }
-        tokenizer->m_model =
-            std::make_unique<BpeModel>(std::move(vocab), readMerges(model.at("merges")), options);
+        tokenizer->m_model = std::make_unique<BpeModel>(std::move(vocab), merges, options);
         tokenizer->m_added = AddedVocabulary(readAddedTokens(j));
 
         PostIds post;
@@ -197,6 +242,8 @@ std::unique_ptr<HfTokenizer> HfTokenizer::fromJson(const std::string& jsonText,
             maxId = std::max(maxId, t.id);
         }
         tokenizer->m_vocabSize = maxId + 1;
+        tokenizer->m_postBefore = post.before;
+        tokenizer->m_postAfter = post.after;
         tokenizer->m_kind = options.byteLevel ? "bpe-bytelevel" : "bpe-llama";
 
         SpecialTokens special;

@@ -3,6 +3,7 @@
 
 #include "core/text/normalized_text.h"
 
+#include "core/text/regex_splitter.h"
 #include "core/text/utf8.h"
 
 #include <utf8proc.h>
@@ -82,6 +83,23 @@ std::pair<int64_t, int64_t> NormalizedText::originalRange(size_t b, size_t e) co
     return {begin, end};
 }
 
+std::pair<int64_t, int64_t> NormalizedText::coveredRange(size_t b, size_t e) const {
+    if (m_identity) {
+        return {m_start + int64_t(b), m_start + int64_t(e)};
+    }
+    if (e <= b) {
+        const int64_t at = b < m_text.size() ? m_begin[b] : m_finish;
+        return {at, at};
+    }
+    int64_t begin = m_begin[b];
+    int64_t end = m_end[b];
+    for (size_t i = b + 1; i < e; ++i) {
+        begin = std::min(begin, m_begin[i]);
+        end = std::max(end, m_end[i]);
+    }
+    return {begin, end};
+}
+
 NormalizedText NormalizedText::slice(size_t b, size_t e) const {
     NormalizedText out;
     out.m_text = m_text.substr(b, e - b);
@@ -110,25 +128,54 @@ void NormalizedText::replaceAll(std::string_view from, std::string_view to) {
     if (from.empty() || m_text.find(from) == std::string::npos) {
         return;
     }
+    std::vector<std::pair<size_t, size_t>> ranges;
+    for (size_t hit = m_text.find(from); hit != std::string::npos;
+         hit = m_text.find(from, hit + from.size())) {
+        ranges.emplace_back(hit, hit + from.size());
+    }
+    replaceRanges(ranges, to);
+}
+
+void NormalizedText::replaceRegex(const RegexSplitter& re, std::string_view to) {
+    std::vector<std::pair<size_t, size_t>> ranges;
+    for (const RegexSplitter::Piece& p : re.findMatches(m_text)) {
+        if (p.isMatch) {
+            ranges.emplace_back(p.begin, p.end);
+        }
+    }
+    if (!ranges.empty()) {
+        replaceRanges(ranges, to);
+    }
+}
+
+void NormalizedText::replaceRanges(const std::vector<std::pair<size_t, size_t>>& ranges,
+                                   std::string_view to) {
     materialize();
     std::string text;
     std::vector<int64_t> begins, ends;
+    text.reserve(m_text.size());
+    begins.reserve(m_text.size());
+    ends.reserve(m_text.size());
     size_t pos = 0;
-    while (pos < m_text.size()) {
-        if (m_text.compare(pos, from.size(), from) == 0) {
-            const int64_t b = m_begin[pos];
-            const int64_t e = m_end[pos + from.size() - 1];
-            text.append(to);
-            begins.insert(begins.end(), to.size(), b);
-            ends.insert(ends.end(), to.size(), e);
-            pos += from.size();
+    for (const auto& [b, e] : ranges) {
+        text.append(m_text, pos, b - pos);
+        begins.insert(begins.end(), m_begin.begin() + pos, m_begin.begin() + b);
+        ends.insert(ends.end(), m_end.begin() + pos, m_end.begin() + b);
+        int64_t ob = 0, oe = 0;
+        if (e > b) {
+            ob = *std::min_element(m_begin.begin() + b, m_begin.begin() + e);
+            oe = *std::max_element(m_end.begin() + b, m_end.begin() + e);
         } else {
-            text.push_back(m_text[pos]);
-            begins.push_back(m_begin[pos]);
-            ends.push_back(m_end[pos]);
-            ++pos;
+            ob = oe = b < m_text.size() ? m_begin[b] : m_finish;
         }
+        text.append(to);
+        begins.insert(begins.end(), to.size(), ob);
+        ends.insert(ends.end(), to.size(), oe);
+        pos = e;
     }
+    text.append(m_text, pos, std::string::npos);
+    begins.insert(begins.end(), m_begin.begin() + pos, m_begin.end());
+    ends.insert(ends.end(), m_end.begin() + pos, m_end.end());
     m_text = std::move(text);
     m_begin = std::move(begins);
     m_end = std::move(ends);
@@ -161,11 +208,48 @@ void NormalizedText::normalizeForm(const std::string& form) {
             ends.insert(ends.end(), m_end.begin() + from, m_end.begin() + to);
             return;
         }
-        const int64_t b = *std::min_element(m_begin.begin() + from, m_begin.begin() + to);
-        const int64_t e = *std::max_element(m_end.begin() + from, m_end.begin() + to);
+        // Characters the cluster starts or ends with that normalization left alone keep their
+        // own alignment ("é" + ZWJ: only the é changed); the changed middle stands for the
+        // union of its sources.
+        size_t pre = 0;
+        while (pre < cluster.size() && pre < mapped.size()) {
+            const size_t a = utf8::sequenceLength(cluster, pre);
+            if (a == 0 || a != utf8::sequenceLength(mapped, pre) ||
+                cluster.compare(pre, a, mapped, pre, a) != 0) {
+                break;
+            }
+            pre += a;
+        }
+        size_t suf = 0; // bytes of common suffix
+        while (suf + pre < cluster.size() && suf + pre < mapped.size()) {
+            size_t a = 1; // length of the code point that ends suf bytes before the end
+            while (a < 4 && a + suf < cluster.size() &&
+                   (static_cast<unsigned char>(cluster[cluster.size() - suf - a]) & 0xC0) == 0x80) {
+                ++a;
+            }
+            if (a + suf + pre > cluster.size() || a + suf + pre > mapped.size() ||
+                cluster.compare(cluster.size() - suf - a, a, mapped, mapped.size() - suf - a, a) !=
+                    0) {
+                break;
+            }
+            suf += a;
+        }
+        const size_t midFrom = from + pre;
+        const size_t midTo = to - suf;
         text.append(mapped);
-        begins.insert(begins.end(), mapped.size(), b);
-        ends.insert(ends.end(), mapped.size(), e);
+        begins.insert(begins.end(), m_begin.begin() + from, m_begin.begin() + midFrom);
+        ends.insert(ends.end(), m_end.begin() + from, m_end.begin() + midFrom);
+        const size_t midMapped = mapped.size() - pre - suf;
+        int64_t b = midFrom < m_begin.size() ? m_begin[std::min(midFrom, to - 1)] : m_finish;
+        int64_t e = b;
+        if (midTo > midFrom) {
+            b = *std::min_element(m_begin.begin() + midFrom, m_begin.begin() + midTo);
+            e = *std::max_element(m_end.begin() + midFrom, m_end.begin() + midTo);
+        }
+        begins.insert(begins.end(), midMapped, b);
+        ends.insert(ends.end(), midMapped, e);
+        begins.insert(begins.end(), m_begin.begin() + midTo, m_begin.begin() + to);
+        ends.insert(ends.end(), m_end.begin() + midTo, m_end.begin() + to);
     };
     size_t pos = 0;
     while (pos < m_text.size()) {

@@ -10,6 +10,8 @@
 
 namespace cl {
 
+class RegexSplitter;
+
 /// Normalized UTF-8 plus, for each of its bytes, the byte range [begin, end) of the original
 /// input it stands for. Bytes produced from one original unit (a replaced character, an NFC
 /// cluster that changed) all carry that unit's whole range; inserted bytes (Prepend) carry an
@@ -33,6 +35,12 @@ public:
 
     /// Original range [begin, end) of the normalized bytes [b, e), by the span rule above.
     std::pair<int64_t, int64_t> originalRange(size_t b, size_t e) const;
+    /// The original bytes behind the normalized bytes [b, e), by the fixtures' rule (issue #15,
+    /// shared/fixtures/README.md "realworld/"): the union of their ranges. An unchanged byte
+    /// stands for itself, so part of a character gives exactly those bytes; a byte of a unit a
+    /// normalizer changed stands for the whole unit, so every token touching it covers it.
+    /// Empty (b == e) or only inserted bytes give an empty range where they sit.
+    std::pair<int64_t, int64_t> coveredRange(size_t b, size_t e) const;
 
     /// The normalized bytes [b, e) with their alignment.
     NormalizedText slice(size_t b, size_t e) const;
@@ -41,6 +49,9 @@ public:
     void prepend(std::string_view s);
     /// Replaces every occurrence of from (non-empty) by to, left to right.
     void replaceAll(std::string_view from, std::string_view to);
+    /// Replaces every match of re (HF Replace with a Regex pattern) by to; an empty match
+    /// inserts to there.
+    void replaceRegex(const RegexSplitter& re, std::string_view to);
     /// Unicode normalization form through utf8proc: "NFC", "NFD", "NFKC" or "NFKD".
     /// The text must be valid UTF-8 (the encoder checks its input first).
     void normalizeForm(const std::string& form);
@@ -49,6 +60,9 @@ private:
     int64_t beginAt(size_t i) const { return m_identity ? m_start + int64_t(i) : m_begin[i]; }
     int64_t endAt(size_t i) const { return m_identity ? m_start + int64_t(i) + 1 : m_end[i]; }
     void materialize();
+    /// Replaces the sorted, disjoint byte ranges by `to`; the new bytes stand for the union of
+    /// the replaced bytes' ranges (an empty range: an insertion at that point).
+    void replaceRanges(const std::vector<std::pair<size_t, size_t>>& ranges, std::string_view to);
 
     std::string m_text;
     int64_t m_start = 0;

@@ -24,9 +24,24 @@ public:
     RegexSplitter(const RegexSplitter&) = delete;
     RegexSplitter& operator=(const RegexSplitter&) = delete;
 
+    /// Escapes every metacharacter of s, so that the pattern matches s literally (HF's
+    /// String patterns are regex::escape'd the same way, pattern.rs).
+    static std::string escape(std::string_view s);
+
     /// Byte ranges [begin, end) of valid UTF-8 text, in order, covering it: every match and
     /// every gap between matches is one piece (HF's SplitDelimiterBehavior::Isolated).
     std::vector<std::pair<size_t, size_t>> split(std::string_view text) const;
+
+    /// One piece of HF's Pattern::find_matches: [begin, end) bytes and whether it is a match.
+    struct Piece {
+        size_t begin;
+        size_t end;
+        bool isMatch;
+    };
+    /// HF tokenizers pattern.rs find_matches: the matches and the gaps between them, in order,
+    /// covering text; an empty text gives one empty gap. Empty matches are kept (as pieces of
+    /// length 0), and the search then steps over one character.
+    std::vector<Piece> findMatches(std::string_view text) const;
 
 private:
     struct Impl;
