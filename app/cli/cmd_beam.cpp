@@ -24,6 +24,7 @@ struct BeamArgs {
     double beta = 0.1, lengthPenalty = 1.0;
     int width = 4, maxNew = 64, minNew = 0, numReturn = 1, noRepeat = 0, eosId = -1, threads = 0;
     std::string device = "cpu", dtype = "f32";
+    std::string config; ///< config.json + tokenizer for a weights-only folder (policy.pt)
 };
 
 /// Models and tokenizer for a beam run. The reference is optional for `beam`.
@@ -34,7 +35,7 @@ struct Loaded {
 
 Loaded loadModels(const BeamArgs& a, bool needReference) {
     Loaded l;
-    const LoadOptions opts{a.device, a.dtype};
+    const LoadOptions opts{a.device, a.dtype, a.config};
     auto p = Model::load(a.policy, opts);
     if (!p) {
         throw CliError("policy: " + p.error());
@@ -50,9 +51,14 @@ Loaded loadModels(const BeamArgs& a, bool needReference) {
         throw CliError("--reference is required");
     }
     namespace fs = std::filesystem;
-    if (fs::exists(fs::path(a.policy) / "tokenizer.json") ||
-        fs::exists(fs::path(a.policy) / "tokenizer.model")) {
-        auto t = Tokenizer::load(a.policy);
+    auto hasTokenizer = [](const std::string& dir) {
+        return !dir.empty() && (fs::exists(fs::path(dir) / "tokenizer.json") ||
+                                fs::exists(fs::path(dir) / "tokenizer.model"));
+    };
+    // A policy.pt folder has no tokenizer: it comes with the config (--config).
+    const std::string tokDir = hasTokenizer(a.policy) ? a.policy : a.config;
+    if (hasTokenizer(tokDir)) {
+        auto t = Tokenizer::load(tokDir);
         if (!t) {
             throw CliError(t.error());
         }
@@ -183,6 +189,8 @@ void runSweep(const BeamArgs& a) {
 void commonOptions(CLI::App* cmd, BeamArgs& a) {
     cmd->add_option("--policy", a.policy, "DPO policy model folder")->required();
     cmd->add_option("--reference", a.reference, "reference model folder");
+    cmd->add_option("--config", a.config,
+                    "folder with config.json and tokenizer, for a folder holding only policy.pt");
     cmd->add_option("--beta", a.beta, "DPO beta (default 0.1)");
     cmd->add_option("--template", a.templateName, "raw, tldr or chat (default raw)");
     cmd->add_option("--max-new-tokens", a.maxNew, "new tokens at most")->required();

@@ -18,6 +18,7 @@ struct LogprobsArgs {
     std::string ids;
     std::string device = "cpu";
     std::string dtype = "f32";
+    std::string config; ///< config.json for a weights-only folder (policy.pt)
     int topK = 0;
     int threads = 0;
 };
@@ -28,7 +29,7 @@ void run(const LogprobsArgs& a) {
     for (int64_t id : parseIdList(a.ids, "--ids")) {
         ids.push_back(static_cast<int32_t>(id));
     }
-    auto model = Model::load(a.model, LoadOptions{a.device, a.dtype});
+    auto model = Model::load(a.model, LoadOptions{a.device, a.dtype, a.config});
     if (!model) {
         throw CliError(model.error());
     }
@@ -63,6 +64,8 @@ void addLogprobsCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("logprobs", "Next-token log-probabilities of a token sequence");
     cmd->add_option("--model", args->model, "HF model folder")->required();
     cmd->add_option("--ids", args->ids, "comma-separated token ids")->required();
+    cmd->add_option("--config", args->config,
+                    "folder with config.json, for a folder holding only policy.pt");
     cmd->add_option("--device", args->device, "cpu or cuda");
     cmd->add_option("--dtype", args->dtype, "f32, bf16 or f16");
     cmd->add_option("--top-k", args->topK, "also print the top-K next tokens per position");

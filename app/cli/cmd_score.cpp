@@ -20,12 +20,14 @@ struct ScoreArgs {
     std::string templateName = "raw";
     bool noEos = false;
     std::string device = "cpu", dtype = "f32";
+    std::string config; ///< config.json + tokenizer for a weights-only folder (policy.pt)
     int threads = 0;
 };
 
 void run(const ScoreArgs& a) {
     applyThreads(a.threads);
-    auto scorer = RewardScorer::load(a.policy, a.reference, LoadOptions{a.device, a.dtype});
+    auto scorer =
+        RewardScorer::load(a.policy, a.reference, LoadOptions{a.device, a.dtype, a.config});
     if (!scorer) {
         throw CliError(scorer.error());
     }
@@ -74,6 +76,8 @@ void addScoreCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("score", "Per-token implicit rewards for a JSONL file");
     cmd->add_option("--policy", a->policy, "DPO policy model folder")->required();
     cmd->add_option("--reference", a->reference, "reference model folder")->required();
+    cmd->add_option("--config", a->config,
+                    "folder with config.json and tokenizer, for a folder holding only policy.pt");
     cmd->add_option("--beta", a->beta, "DPO beta (default 0.1)");
     cmd->add_option("--template", a->templateName, "raw, tldr or chat (default raw)")
         ->check(CLI::IsMember({"raw", "tldr", "chat"}));

@@ -22,5 +22,7 @@ void addLogsCommand(CLI::App& app);
 void addScoreCommand(CLI::App& app);
 void addBeamCommands(CLI::App& app);
 void addTrainDemoCommand(CLI::App& app);
+void addConvertCommand(CLI::App& app);
+void addInspectCommand(CLI::App& app);
 
 } // namespace cl::cli

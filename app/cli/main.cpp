@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
     cl::cli::addScoreCommand(app);
     cl::cli::addBeamCommands(app);
     cl::cli::addTrainDemoCommand(app);
+    cl::cli::addConvertCommand(app);
+    cl::cli::addInspectCommand(app);
 
     try {
         app.parse(argc, argv);

@@ -21,3 +21,6 @@ cl_add_test(tst_pickle_reader SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_pickle_rea
             LIBS creditlens_checkpoint LABELS unit)
 cl_add_test(tst_pickle_checkpoints SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_pickle_checkpoints.cpp
             LIBS creditlens_core LABELS model)
+cl_add_test(tst_checkpoint_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_checkpoint_cli.cpp
+            LIBS creditlens_checkpoint LABELS model)
+add_dependencies(tst_checkpoint_cli creditlens-cli)
