@@ -112,6 +112,10 @@ private:
 
     // --- arena and stack -----------------------------------------------------------------
     Ref make(Value v, uint32_t depth = 0) {
+        if (m_out.values.size() >= m_limits.maxValues) {
+            fail("more than " + std::to_string(m_limits.maxValues) +
+                 " values; a state dict never has that many");
+        }
         m_out.values.push_back(std::move(v));
         m_depth.push_back(depth);
         return static_cast<Ref>(m_out.values.size() - 1);

@@ -54,7 +54,8 @@ struct Unpickled {
 struct Limits {
     size_t maxStack = 1'000'000;  ///< values on the stack (incl. those under marks)
     size_t maxMarks = 1'000;      ///< open MARKs (nesting of tuple/list/dict literals)
-    size_t maxMemo = 10'000'000;  ///< distinct memo slots
+    size_t maxMemo = 2'000'000;   ///< distinct memo slots (a state dict uses ~10 per tensor)
+    size_t maxValues = 4'000'000; ///< values built (~15 per tensor): bounds memory to ~1 GB
     size_t maxDepth = 100;        ///< nesting of containers built by TUPLE*/APPEND/SETITEM
 };
 

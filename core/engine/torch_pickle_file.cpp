@@ -99,6 +99,9 @@ struct TorchPickleFile::Builder {
                       const Storage& bytes) {
         const std::string where = "tensor \"" + name + "\"";
         const int elem = dtypeSize(t.dtype);
+        if (elem == 0) {
+            fail(f.m_path, where + " has no known element type");
+        }
         // Row-major contiguity; a dimension of size 1 may carry any stride (torch does so).
         uint64_t numel = 1;
         int64_t expected = 1;

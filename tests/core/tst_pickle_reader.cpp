@@ -139,6 +139,9 @@ private slots:
     void nonContiguous();
     void malformedOpcodes_data();
     void malformedOpcodes();
+    void integers();
+    void valueLimit();
+    void mutatedLegacyPickles();
 };
 
 void TestPickleReader::fixtureTensors_data() {
@@ -380,6 +383,72 @@ void TestPickleReader::malformedOpcodes() {
     } catch (const std::runtime_error& e) {
         QVERIFY2(std::string(e.what()).find(expected.toStdString()) != std::string::npos, e.what());
     }
+}
+
+void TestPickleReader::integers() {
+    // BININT (any int >= 65536 in a real checkpoint, e.g. a 32000x4096 numel), signed; BININT1/2
+    // unsigned; LONG1 sign-extended.
+    const std::string p = "\x80\x02(J\x00\x00\x01\x00J\xff\xff\xff\xffK\xffM\xff\xff"
+                          "\x8a\x01\xff\x8a\x05\x00\x00\x00\x00\x01t."s;
+    auto u = cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(p.data()), p.size(), "ints");
+    std::vector<int64_t> got;
+    for (cl::pickle::Ref r : u.at(u.root).items) {
+        got.push_back(u.at(r).i);
+    }
+    QCOMPARE(got, (std::vector<int64_t>{65536, -1, 255, 65535, -1, int64_t(1) << 32}));
+}
+
+void TestPickleReader::valueLimit() {
+    // ")0" builds and drops an empty tuple: values pile up without the stack growing.
+    std::string p = "\x80\x02";
+    for (int i = 0; i < 2000; ++i) {
+        p += ")0";
+    }
+    p += "N.";
+    cl::pickle::Limits limits;
+    limits.maxValues = 1000;
+    try {
+        cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(p.data()), p.size(), "v", limits);
+        QFAIL("value limit not enforced");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(std::string(e.what()).find("more than 1000 values") != std::string::npos, e.what());
+    }
+}
+
+void TestPickleReader::mutatedLegacyPickles() {
+    CL_REQUIRE_FIXTURES();
+    // A deterministic mutation smoke test of the unpickler (the fuzzer of issue #18 goes further):
+    // bytes of the legacy fixture's five pickles flipped at random; every outcome is a value or a
+    // std::runtime_error, never a crash, a hang or a huge allocation.
+    const std::string file =
+        readBytes(cl::test::fixtureStd("models/bin_legacy_gpt_neox_parallel_fp16weights/"
+                                       "pytorch_model.bin"));
+    size_t pickles = 0;
+    for (int i = 0; i < 5; ++i) {
+        pickles += cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(file.data()) + pickles,
+                                        file.size() - pickles, "legacy").end;
+    }
+    uint64_t state = 14;
+    auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+    int refused = 0, parsed = 0;
+    for (int round = 0; round < 3000; ++round) {
+        std::string m = file.substr(0, pickles);
+        for (int k = 1 + static_cast<int>(next() >> 61); k > 0; --k) {
+            m[(next() >> 33) % m.size()] = static_cast<char>(next() >> 56);
+        }
+        size_t pos = 0;
+        try {
+            for (int i = 0; i < 5; ++i) {
+                pos += cl::pickle::unpickle(reinterpret_cast<const uint8_t*>(m.data()) + pos,
+                                            m.size() - pos, "mutated").end;
+            }
+            ++parsed;
+        } catch (const std::runtime_error&) {
+            ++refused;
+        }
+    }
+    qInfo("3000 mutated legacy pickles: %d parsed, %d refused with a message", parsed, refused);
+    QCOMPARE(parsed + refused, 3000);
 }
 
 QTEST_GUILESS_MAIN(TestPickleReader)
