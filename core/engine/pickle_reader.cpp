@@ -1,5 +1,7 @@
 #include "core/engine/pickle_reader.h"
 
+#include "core/engine/pickle_torch.h"
+
 #include <cstring>
 #include <stdexcept>
 #include <unordered_map>
@@ -21,34 +23,7 @@ enum Op : uint8_t {
     STACK_GLOBAL = 0x93, MEMOIZE = 0x94, FRAME = 0x95,
 };
 
-/// torch.<T>Storage → safetensors dtype name.
-const char* storageDtype(const std::string& name) {
-    static const std::pair<const char*, const char*> kTable[] = {
-        {"torch.FloatStorage", "F32"},   {"torch.HalfStorage", "F16"},
-        {"torch.BFloat16Storage", "BF16"}, {"torch.DoubleStorage", "F64"},
-        {"torch.LongStorage", "I64"},    {"torch.IntStorage", "I32"},
-        {"torch.ShortStorage", "I16"},   {"torch.CharStorage", "I8"},
-        {"torch.ByteStorage", "U8"},     {"torch.BoolStorage", "BOOL"},
-    };
-    for (const auto& [n, d] : kTable) {
-        if (name == n) {
-            return d;
-        }
-    }
-    return nullptr;
-}
-
-Value of(Kind kind) {
-    Value v;
-    v.kind = kind;
-    return v;
-}
-
-constexpr const char* kOrderedDict = "collections.OrderedDict";
-constexpr const char* kRebuildTensor = "torch._utils._rebuild_tensor_v2";
-constexpr const char* kRebuildParameter = "torch._utils._rebuild_parameter";
-
-class Reader {
+class Reader final : public Arena {
 public:
     Reader(const uint8_t* data, size_t size, const std::string& what, const Limits& limits)
         : m_p(data), m_size(size), m_what(what), m_limits(limits) {}
@@ -71,7 +46,7 @@ public:
     }
 
 private:
-    [[noreturn]] void fail(const std::string& msg) const {
+    [[noreturn]] void fail(const std::string& msg) const override {
         throw std::runtime_error(m_what + ": " + msg + " (pickle byte " +
                                  std::to_string(m_opStart) + ")");
     }
@@ -111,13 +86,14 @@ private:
     }
 
     // --- arena and stack -----------------------------------------------------------------
-    Ref make(Value v, uint32_t depth = 0) {
+    const Value& at(Ref r) const override { return m_out.values[r]; }
+    Ref make(Value v) override {
         if (m_out.values.size() >= m_limits.maxValues) {
             fail("more than " + std::to_string(m_limits.maxValues) +
                  " values; a state dict never has that many");
         }
         m_out.values.push_back(std::move(v));
-        m_depth.push_back(depth);
+        m_depth.push_back(0);
         return static_cast<Ref>(m_out.values.size() - 1);
     }
     Value& val(Ref r) { return m_out.values[r]; }
@@ -161,7 +137,7 @@ private:
         m_depth[parent] = std::max(m_depth[parent], d);
     }
     Ref tuple(std::vector<Ref> items) {
-        Ref t = make(of(Kind::Tuple));
+        Ref t = make(valueOf(Kind::Tuple));
         for (Ref r : items) {
             nest(t, r);
         }
@@ -169,12 +145,12 @@ private:
         return t;
     }
     Ref integer(int64_t v) {
-        Value x = of(Kind::Int);
+        Value x = valueOf(Kind::Int);
         x.i = v;
         return make(std::move(x));
     }
     Ref string(Kind k, std::string s) {
-        Value x = of(k);
+        Value x = valueOf(k);
         x.s = std::move(s);
         return make(std::move(x));
     }
@@ -213,111 +189,6 @@ private:
         }
     }
 
-    // --- globals: the allow-list ---------------------------------------------------------
-    Ref global(const std::string& module, const std::string& name) {
-        const std::string full = module + "." + name;
-        Value g = of(Kind::Global);
-        g.s = full;
-        if (const char* d = storageDtype(full)) {
-            g.dtype = d;
-        } else if (full != kOrderedDict && full != kRebuildTensor && full != kRebuildParameter) {
-            throw std::runtime_error(m_what + ": the pickle calls '" + full +
-                                     "', which CreditLens never runs; only tensors and dicts "
-                                     "are read");
-        }
-        return make(std::move(g));
-    }
-
-    int64_t intArg(Ref r, const char* what) {
-        const Value& v = val(r);
-        if (v.kind != Kind::Int) {
-            fail(std::string("_rebuild_tensor_v2: ") + what + " is not an integer");
-        }
-        return v.i;
-    }
-    std::vector<int64_t> intTuple(Ref r, const char* what) {
-        const Value& v = val(r);
-        if (v.kind != Kind::Tuple || v.items.size() > 64) {
-            fail(std::string("_rebuild_tensor_v2: ") + what + " is not a tuple of integers");
-        }
-        std::vector<int64_t> out;
-        for (Ref x : v.items) {
-            out.push_back(intArg(x, what));
-        }
-        return out;
-    }
-
-    Ref reduce(Ref fn, Ref args) {
-        const Value& f = val(fn);
-        const Value& a = val(args);
-        if (f.kind != Kind::Global || !f.dtype.empty()) {
-            fail("REDUCE calls something that is not an allowed function");
-        }
-        if (a.kind != Kind::Tuple) {
-            fail("REDUCE arguments are not a tuple");
-        }
-        if (f.s == kOrderedDict) {
-            if (!a.items.empty()) {
-                fail("OrderedDict(...) with arguments is not supported (expected OrderedDict())");
-            }
-            return make(of(Kind::Dict));
-        }
-        if (f.s == kRebuildParameter) {
-            // _rebuild_parameter(data, requires_grad, backward_hooks): the tensor itself.
-            if (a.items.empty() || val(a.items[0]).kind != Kind::Tensor) {
-                fail("_rebuild_parameter without a tensor");
-            }
-            return a.items[0];
-        }
-        // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad,
-        // backward_hooks[, metadata]) — torch/_utils.py.
-        if (a.items.size() < 4 || val(a.items[0]).kind != Kind::Storage) {
-            fail("_rebuild_tensor_v2 needs (storage, offset, size, stride, ...)");
-        }
-        Value t = of(Kind::Tensor);
-        t.items = {a.items[0]};
-        t.dtype = val(a.items[0]).dtype;
-        t.i = intArg(a.items[1], "storage offset");
-        t.shape = intTuple(a.items[2], "size");
-        t.stride = intTuple(a.items[3], "stride");
-        if (t.i < 0 || t.shape.size() != t.stride.size()) {
-            fail("_rebuild_tensor_v2: negative offset, or size and stride of different lengths");
-        }
-        for (int64_t d : t.shape) {
-            if (d < 0) {
-                fail("_rebuild_tensor_v2: negative dimension");
-            }
-        }
-        return make(std::move(t));
-    }
-
-    Ref persistent(Ref pid) {
-        // ('storage', torch.<T>Storage, key, location, numel[, view_metadata]) — torch/serialization.py
-        const Value& p = val(pid);
-        if (p.kind != Kind::Tuple || (p.items.size() != 5 && p.items.size() != 6) ||
-            val(p.items[0]).kind != Kind::String || val(p.items[0]).s != "storage") {
-            fail("persistent id is not ('storage', type, key, location, numel)");
-        }
-        const Value& type = val(p.items[1]);
-        if (type.kind != Kind::Global || type.dtype.empty()) {
-            fail("persistent id names no torch storage type");
-        }
-        const Value& key = val(p.items[2]);
-        const Value& numel = val(p.items[4]);
-        if ((key.kind != Kind::String && key.kind != Kind::Int) || numel.kind != Kind::Int ||
-            numel.i < 0) {
-            fail("persistent id has a malformed key or element count");
-        }
-        if (p.items.size() == 6 && val(p.items[5]).kind != Kind::None) {
-            fail("storage views (legacy view metadata) are not supported");
-        }
-        Value s = of(Kind::Storage);
-        s.s = key.kind == Kind::String ? key.s : std::to_string(key.i);
-        s.dtype = type.dtype;
-        s.i = numel.i;
-        return make(std::move(s));
-    }
-
     Ref longInt(uint64_t n) {
         const uint8_t* b = take(n);
         if (n > 8) {
@@ -352,10 +223,10 @@ private:
         case POP: pop(); break;
         case POP_MARK: popMark(); break;
         case DUP: push(top()); break;
-        case NONE: push(make(of(Kind::None))); break;
+        case NONE: push(make(valueOf(Kind::None))); break;
         case NEWTRUE:
         case NEWFALSE: {
-            Value b = of(Kind::Bool);
+            Value b = valueOf(Kind::Bool);
             b.i = op == NEWTRUE;
             push(make(std::move(b)));
             break;
@@ -378,7 +249,7 @@ private:
             for (int i = 0; i < 8; ++i) {
                 bits = (bits << 8) | b[i]; // big-endian
             }
-            Value f = of(Kind::Float);
+            Value f = valueOf(Kind::Float);
             std::memcpy(&f.f, &bits, 8);
             push(make(std::move(f)));
             break;
@@ -407,8 +278,8 @@ private:
             break;
         }
         case TUPLE: push(tuple(popMark())); break;
-        case EMPTY_LIST: push(make(of(Kind::List))); break;
-        case EMPTY_DICT: push(make(of(Kind::Dict))); break;
+        case EMPTY_LIST: push(make(valueOf(Kind::List))); break;
+        case EMPTY_DICT: push(make(valueOf(Kind::Dict))); break;
         case APPEND: {
             Ref v = pop();
             append(top(), {v});
@@ -437,7 +308,7 @@ private:
         case GLOBAL: {
             std::string module = line();
             std::string name = line();
-            push(global(module, name));
+            push(make(allowedGlobal(module, name, m_what)));
             break;
         }
         case STACK_GLOBAL: {
@@ -445,12 +316,12 @@ private:
             if (val(name).kind != Kind::String || val(module).kind != Kind::String) {
                 fail("STACK_GLOBAL needs two strings");
             }
-            push(global(val(module).s, val(name).s));
+            push(make(allowedGlobal(val(module).s, val(name).s, m_what)));
             break;
         }
         case REDUCE: {
             Ref args = pop(), fn = pop();
-            push(reduce(fn, args));
+            push(callAllowed(*this, fn, args));
             break;
         }
         case BUILD: {
@@ -461,7 +332,7 @@ private:
             }
             break;
         }
-        case BINPERSID: push(persistent(pop())); break;
+        case BINPERSID: push(persistentStorage(*this, pop())); break;
         default: {
             char hex[8];
             std::snprintf(hex, sizeof hex, "0x%02x", op);
