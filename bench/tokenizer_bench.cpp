@@ -1,18 +1,25 @@
 // Tokenizer encode throughput (issue #4: >= 1 MB/s on one core). Generates ~1 MB of English
-// prose deterministically, then encodes it with the GPT-NeoX tokenizer.json and the sentencepiece
-// models of the fixtures (through the bridge). Prints MB/s for the first pass (cold BPE word
-// cache) and a second pass, whole text and per paragraph (what an editor sends), with a baseline
-// measured in the same run: UTF-8 validation of the same bytes (a floor every encoder pays),
-// and for sentencepiece one library call on the whole text (no chunking) against our chunking.
+// prose deterministically, then encodes it with the GPT-NeoX tokenizer.json, the real Llama-3,
+// Llama-3.1, Qwen3 and Gemma-3 tokenizer.json files (issue #15: load time, Gemma's 262k vocab
+// with 514k merges must load in <= 1 s) and the sentencepiece models of the fixtures (through
+// the bridge). Prints MB/s for the first pass (cold BPE word cache) and a second pass, whole text
+// and per paragraph (what an editor sends), with baselines measured in the same run: UTF-8
+// validation of the same bytes (a floor every encoder pays), for the real tokenizer.json files
+// a plain nlohmann::json DOM parse of the file (what loading cost before issue #15), and for
+// sentencepiece one library call on the whole text (no chunking) against our chunking.
 //   tokenizer_bench [megabytes=1] [fixtures=$CREDITLENS_FIXTURES or ../shared/fixtures]
 
 #include "core/text/spm_tokenizer.h"
 #include "core/text/tokenizer.h"
 #include "core/text/utf8.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -72,12 +79,23 @@ std::vector<std::string> paragraphs(const std::string& text) {
     return out;
 }
 
-void run(const std::string& label, const std::string& path, const std::string& text) {
+/// Seconds a plain nlohmann::json DOM parse of the file takes (the baseline for loading).
+double domParseSeconds(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string bytes = buffer.str();
+    const auto t0 = Clock::now();
+    const auto j = nlohmann::json::parse(bytes, nullptr, false);
+    return j.is_discarded() ? -1.0 : secondsSince(t0);
+}
+
+double run(const std::string& label, const std::string& path, const std::string& text) {
     const auto t0 = Clock::now();
     auto tok = cl::Tokenizer::load(path);
     if (!tok) {
         std::printf("%-28s skipped: %s\n", label.c_str(), tok.error().c_str());
-        return;
+        return -1.0;
     }
     const double loadS = secondsSince(t0);
     const double mb = double(text.size()) / 1e6;
@@ -109,6 +127,7 @@ void run(const std::string& label, const std::string& path, const std::string& t
                     "bytes are %.1fx faster\n",
                     "", mb / singleS, chunk, singleS / passS[1]);
     }
+    return loadS;
 }
 
 } // namespace
@@ -132,6 +151,18 @@ int main(int argc, char** argv) {
                 double(text.size()) / 1e6, sink);
     std::printf("%-28s %.1f MB/s (baseline)\n", "UTF-8 validation", floorMBs);
     run("GPT-NeoX tokenizer.json", fixtures + "/tokenizers/pythia/tokenizer.json", text);
+    for (const char* name : {"llama3", "llama3_1", "qwen3", "gemma3"}) {
+        const std::string dir = fixtures + "/realworld/tokenizers/" + name;
+        const double loadS = run(std::string("realworld ") + name, dir, text);
+        const double domS = loadS < 0 ? -1.0 : domParseSeconds(dir + "/tokenizer.json");
+        if (domS > 0) {
+            const bool gemma = std::string(name) == "gemma3";
+            std::printf("%-28s whole load (parse + vocab + merges) is %.2fx a bare nlohmann DOM "
+                        "parse of tokenizer.json (%.3f s)%s\n",
+                        "", loadS / domS, domS,
+                        !gemma ? "" : loadS <= 1.0 ? "; Gemma <= 1 s: yes" : "; Gemma <= 1 s: NO");
+        }
+    }
     run("Llama 2 sentencepiece", fixtures + "/tokenizers/llama2/tokenizer.model", text);
     run("stories260k sentencepiece", fixtures + "/stories260k/tokenizer.model", text);
     return 0;

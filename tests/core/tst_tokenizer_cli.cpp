@@ -27,6 +27,7 @@ private slots:
     void tokenizeText();
     void tokenizeInputFile();
     void detokenize();
+    void realworldLlama3Folder();
     void userErrors();
 
 private:
@@ -73,6 +74,26 @@ void TestTokenizerCli::detokenize() {
     const Run r = cli({"detokenize", "--tokenizer", m_stories, "--ids", "1,403,407"});
     QVERIFY2(r.code == 0, r.err.constData());
     QCOMPARE(r.out, QByteArray("{\"text\":\"Once upon\"}\n"));
+}
+
+void TestTokenizerCli::realworldLlama3Folder() {
+    // Issue #15: a folder with tokenizer.json + tokenizer_config.json and no model.
+    const QString folder = cl::test::fixturePath("realworld/tokenizers/llama3");
+    if (!QFileInfo::exists(folder)) {
+        QSKIP("realworld/ fixtures are absent");
+    }
+    QFile fixture(cl::test::fixturePath("realworld/tokenizations/llama3.json"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    const auto reference =
+        nlohmann::json::parse(fixture.readAll().toStdString()).at("strings").at(0);
+    const std::string text = reference.at("text");
+    const Run r = cli({"tokenize", "--tokenizer", folder, "--text", QString::fromStdString(text)});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto out = nlohmann::json::parse(r.out.toStdString());
+    // This llama3 file's post-processor adds no <|begin_of_text|> (PROVENANCE.md).
+    QCOMPARE(out.at("ids"), reference.at("ids_with_special"));
+    QCOMPARE(out.at("pieces"), reference.at("tokens"));
+    QCOMPARE(out.at("offsets"), reference.at("offsets"));
 }
 
 void TestTokenizerCli::userErrors() {
