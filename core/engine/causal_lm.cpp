@@ -93,6 +93,7 @@ std::unique_ptr<CausalLm> CausalLm::load(const ModelConfig& config,
     }
 
     int64_t done = 0;
+    std::vector<std::vector<at::Tensor>> qNormParts(config.layers), kNormParts(config.layers);
     for (size_t i = 0; i < specs.size(); ++i) {
         const TensorEntry* e = entries[i];
         if (!e) {
@@ -131,12 +132,20 @@ std::unique_ptr<CausalLm> CausalLm::load(const ModelConfig& config,
         case Slot::GateB: L->gateB = t; break;
         case Slot::DownW: L->downW = t; break;
         case Slot::DownB: L->downB = t; break;
+        case Slot::QNormW: qNormParts[s.layer].push_back(t); break;
+        case Slot::KNormW: kNormParts[s.layer].push_back(t); break;
+        }
+    }
+    for (int l = 0; l < config.layers; ++l) { // per-head norms as one [heads, headDim] each
+        if (!qNormParts[l].empty()) {
+            m->m_layers[l].qNormW = at::stack(qNormParts[l]);
+            m->m_layers[l].kNormW = at::stack(kNormParts[l]);
         }
     }
     if (!m->m_head.defined()) {
         m->m_head = m->m_embed; // tied embeddings
     }
-    if (config.arch != Architecture::Gpt2) {
+    if (!config.learnedPositions) {
         m->m_rotary = std::make_unique<Rotary>(config);
     }
     return m;
@@ -167,7 +176,8 @@ std::vector<at::Tensor> CausalLm::parameters() const {
     for (const LayerWeights& w : m_layers) {
         for (const at::Tensor* t : {&w.norm1W, &w.norm1B, &w.norm2W, &w.norm2B, &w.qkvW, &w.qkvB,
                                     &w.qW, &w.qB, &w.kW, &w.kB, &w.vW, &w.vB, &w.oW, &w.oB,
-                                    &w.upW, &w.upB, &w.gateW, &w.gateB, &w.downW, &w.downB}) {
+                                    &w.upW, &w.upB, &w.gateW, &w.gateB, &w.downW, &w.downB,
+                                    &w.qNormW, &w.kNormW}) {
             add(*t);
         }
     }
@@ -193,7 +203,7 @@ void CausalLm::detachFromCheckpoint() {
     for (LayerWeights& w : m_layers) {
         for (at::Tensor* t : {&w.norm1W, &w.norm1B, &w.norm2W, &w.norm2B, &w.qkvW, &w.qkvB, &w.qW,
                               &w.qB, &w.kW, &w.kB, &w.vW, &w.vB, &w.oW, &w.oB, &w.upW, &w.upB,
-                              &w.gateW, &w.gateB, &w.downW, &w.downB}) {
+                              &w.gateW, &w.gateB, &w.downW, &w.downB, &w.qNormW, &w.kNormW}) {
             own(*t);
         }
     }
@@ -202,6 +212,10 @@ void CausalLm::detachFromCheckpoint() {
 
 KvCache CausalLm::makeCache() const {
     return KvCache(m_config.layers, m_config.kvHeads, m_config.headDim);
+}
+
+int64_t CausalLm::rotaryFrequencySet(int64_t totalLength) const {
+    return m_rotary ? m_rotary->frequencySet(totalLength) : 0;
 }
 
 } // namespace cl

@@ -1,6 +1,8 @@
 #pragma once
-// The decoder-only transformer behind every supported architecture (GPT-NeoX, Llama, GPT-2),
-// computing what HF transformers' eager implementation computes. Internal (LibTorch) header.
+// The decoder-only transformer behind every supported architecture, computing what HF
+// transformers' eager implementation computes. The shared pieces (norms, attention, MLP,
+// residual) are chosen by the block description that the architecture's unit wrote into
+// ModelConfig (core/engine/arch/). Internal (LibTorch) header.
 // Weights are plain tensors (no torch::nn): inference runs under c10::InferenceMode, and a
 // trainer can set requires_grad on parameters() and reuse forward() with autograd.
 
@@ -28,6 +30,7 @@ struct LayerWeights {
     at::Tensor upW, upB;          // NeoX dense_h_to_4h / Llama up_proj / GPT-2 c_fc (Conv1D)
     at::Tensor gateW, gateB;      // Llama gate_proj
     at::Tensor downW, downB;      // NeoX dense_4h_to_h / Llama down_proj / GPT-2 c_proj
+    at::Tensor qNormW, kNormW;    // StableLM qk_layernorm, one row per head [heads, headDim]
 };
 
 class CausalLm {
@@ -64,6 +67,12 @@ public:
     at::Tensor targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets) const;
 
     KvCache makeCache() const;
+
+    /// Which rotary frequencies a forward pass ending at `totalLength` positions uses (0 = the
+    /// fixed ones). Only dynamic NTK scaling past max_position_embeddings gives each length its
+    /// own: keys cached by passes of another value are stale, and the caller recomputes from
+    /// position 0 so that the result equals a full forward (docs/DECISIONS.md).
+    int64_t rotaryFrequencySet(int64_t totalLength) const;
 
     struct Cancelled {};
 

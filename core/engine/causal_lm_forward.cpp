@@ -1,5 +1,7 @@
-// CausalLm::forward and its pieces. Each formula follows HF transformers' eager code:
-// modeling_gpt_neox.py, modeling_llama.py, modeling_gpt2.py (REFERENCE.md §1–3).
+// CausalLm::forward and its shared pieces. Each formula follows HF transformers' eager code
+// (4.40): modeling_gpt_neox.py, modeling_llama.py, modeling_gpt2.py (REFERENCE.md §1–3), and for
+// the extras modeling_mistral.py (window), modeling_gemma.py (offset RMSNorm, embedding scale),
+// modeling_olmo.py (weightless LayerNorm, clip_qkv), modeling_stablelm.py (per-head q/k norm).
 #include "core/engine/causal_lm.h"
 
 #include <cmath>
@@ -21,14 +23,28 @@ at::Tensor conv1d(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b)
 } // namespace
 
 at::Tensor CausalLm::norm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) const {
-    if (m_config.arch == Architecture::Llama) {
+    const double eps = m_config.normEps;
+    switch (m_config.norm) {
+    case NormKind::RmsNorm: {
         // LlamaRMSNorm: statistics in fp32, cast back before the weight.
         at::Tensor x32 = x.to(at::kFloat);
-        at::Tensor var = x32.pow(2).mean(-1, /*keepdim=*/true);
-        at::Tensor y = x32 * at::rsqrt(var + m_config.normEps);
+        at::Tensor y = x32 * at::rsqrt(x32.pow(2).mean(-1, /*keepdim=*/true) + eps);
         return w * y.to(x.scalar_type());
     }
-    return at::layer_norm(x, {x.size(-1)}, w, b, m_config.normEps);
+    case NormKind::RmsNormOffset: {
+        // GemmaRMSNorm: x̂ · (1 + w) entirely in fp32, then cast back.
+        at::Tensor x32 = x.to(at::kFloat);
+        at::Tensor y = x32 * at::rsqrt(x32.pow(2).mean(-1, /*keepdim=*/true) + eps);
+        return (y * (1.0 + w.to(at::kFloat))).to(x.scalar_type());
+    }
+    case NormKind::LayerNormNoAffine:
+        // OlmoLayerNorm: F.layer_norm(x.float(), None, None, eps=1e-5).to(dtype).
+        return at::layer_norm(x.to(at::kFloat), {x.size(-1)}, c10::nullopt, c10::nullopt, eps)
+            .to(x.scalar_type());
+    case NormKind::LayerNorm:
+        break;
+    }
+    return at::layer_norm(x, {x.size(-1)}, w, b, eps);
 }
 
 at::Tensor CausalLm::activation(const at::Tensor& x) const {
@@ -52,17 +68,26 @@ at::Tensor CausalLm::activation(const at::Tensor& x) const {
 }
 
 at::Tensor CausalLm::mlp(const LayerWeights& w, const at::Tensor& x) const {
-    switch (m_config.arch) {
-    case Architecture::Gpt2:
+    if (m_config.conv1d) {
         return conv1d(activation(conv1d(x, w.upW, w.upB)), w.downW, w.downB);
-    case Architecture::Llama:
+    }
+    if (m_config.gatedMlp) {
         return linear(activation(linear(x, w.gateW, w.gateB)) * linear(x, w.upW, w.upB), w.downW,
                       w.downB);
-    case Architecture::GptNeoX:
-        break;
     }
     return linear(activation(linear(x, w.upW, w.upB)), w.downW, w.downB);
 }
+
+namespace {
+
+/// StableLmLayerNormPerHead: a weight-only LayerNorm per head of x [B, heads, T, D], with
+/// w [heads, D].
+at::Tensor perHeadNorm(const at::Tensor& x, const at::Tensor& w, double eps) {
+    at::Tensor y = at::layer_norm(x, {x.size(-1)}, c10::nullopt, c10::nullopt, eps);
+    return y * w.unsqueeze(1); // [heads, 1, D] broadcasts over B and T
+}
+
+} // namespace
 
 at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tensor& x,
                                int64_t past, KvCache* cache) const {
@@ -70,23 +95,39 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
     const int64_t B = x.size(0), T = x.size(1), D = c.headDim;
     const int64_t nH = c.heads, nKV = c.kvHeads;
     at::Tensor q, k, v; // [B, heads, T, D]
-    if (c.arch == Architecture::GptNeoX) {
+    switch (c.qkv) {
+    case QkvLayout::FusedPerHead: {
         // Fused QKV interleaved per head: view [B, T, nH, 3D] then chunk (REFERENCE.md §1.3).
         at::Tensor qkv = linear(x, w.qkvW, w.qkvB).view({B, T, nH, 3 * D}).transpose(1, 2);
         q = qkv.narrow(-1, 0, D);
         k = qkv.narrow(-1, D, D);
         v = qkv.narrow(-1, 2 * D, D);
-    } else if (c.arch == Architecture::Gpt2) {
+        break;
+    }
+    case QkvLayout::FusedConv1D: {
         // Contiguous q | k | v blocks (modeling_gpt2.py split(H, dim=2)).
         at::Tensor qkv = conv1d(x, w.qkvW, w.qkvB);
         const int64_t H = c.hidden;
         q = qkv.narrow(-1, 0, H).view({B, T, nH, D}).transpose(1, 2);
         k = qkv.narrow(-1, H, H).view({B, T, nH, D}).transpose(1, 2);
         v = qkv.narrow(-1, 2 * H, H).view({B, T, nH, D}).transpose(1, 2);
-    } else {
+        break;
+    }
+    case QkvLayout::Separate:
         q = linear(x, w.qW, w.qB).view({B, T, nH, D}).transpose(1, 2);
         k = linear(x, w.kW, w.kB).view({B, T, nKV, D}).transpose(1, 2);
         v = linear(x, w.vW, w.vB).view({B, T, nKV, D}).transpose(1, 2);
+        break;
+    }
+    if (c.clipQkv > 0) {
+        // OLMo: clamp right after the projections, before RoPE.
+        q = q.clamp(-c.clipQkv, c.clipQkv);
+        k = k.clamp(-c.clipQkv, c.clipQkv);
+        v = v.clamp(-c.clipQkv, c.clipQkv);
+    }
+    if (c.qkNorm) {
+        q = perHeadNorm(q, w.qNormW, c.normEps);
+        k = perHeadNorm(k, w.kNormW, c.normEps);
     }
     if (m_rotary) {
         std::tie(q, k) = m_rotary->apply(q, k, past);
@@ -97,17 +138,14 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         std::tie(pk, pv) = cache->prefix(layer);
     }
     const int64_t P = pk.defined() ? pk.size(2) : 0;
-    const int64_t S = P + k.size(2);
+    const int64_t S = P + k.size(2); // == past + T: keys in absolute order
     const int64_t rep = nH / nKV;
     // Grouped-query attention without copying K/V: query heads of one kv head share a block.
     // (repeat_kv's repeat_interleave: kv head j serves query heads [j*rep, (j+1)*rep).)
     at::Tensor qg = q.reshape({B, nKV, rep * T, D});
-    double scale = 1.0 / std::sqrt(static_cast<double>(D));
-    if (c.arch == Architecture::Gpt2) {
-        scale = c.gpt2ScaleAttn ? scale : 1.0;
-        if (c.gpt2ScaleByLayer) {
-            scale /= static_cast<double>(layer + 1);
-        }
+    double scale = c.gpt2ScaleAttn ? 1.0 / std::sqrt(static_cast<double>(D)) : 1.0;
+    if (c.gpt2ScaleByLayer) {
+        scale /= static_cast<double>(layer + 1);
     }
     at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)) * scale; // [B, nKV, rep*T, own]
     if (P > 0) {
@@ -115,10 +153,17 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         scores = at::cat({at::matmul(qg, pk.transpose(-1, -2)) * scale, scores}, -1);
     }
     scores = scores.view({B, nKV, rep, T, S});
-    if (T > 1) {
-        // Causal mask: query i (absolute past+i) sees keys j <= past+i.
-        at::Tensor mask = at::ones({T, S}, at::TensorOptions(at::kBool).device(x.device()))
-                              .triu(past + 1); // [T, S], true where masked
+    // Query i (absolute past+r) sees keys j <= i, and with a sliding window W only j >= i - W
+    // (HF 4.40's _make_causal_mask keeps W+1 keys, the query's own included). Cached and new
+    // keys alike: an incremental extend sees what a full forward sees.
+    const int64_t window = c.slidingWindow;
+    const bool windowBites = window > 0 && S > window + 1;
+    if (T > 1 || windowBites) {
+        const at::TensorOptions boolOpts = at::TensorOptions(at::kBool).device(x.device());
+        at::Tensor mask = at::ones({T, S}, boolOpts).triu(past + 1); // [T, S], true = masked
+        if (windowBites) {
+            mask = mask.logical_or(at::ones({T, S}, boolOpts).tril(past - window - 1));
+        }
         scores = scores.masked_fill(mask, -std::numeric_limits<float>::infinity());
     }
     at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
@@ -128,21 +173,25 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         out = out + at::matmul(probs.narrow(-1, 0, P), pv);
     }
     out = out.view({B, nH, T, D}).transpose(1, 2).reshape({B, T, nH * D});
-    return c.arch == Architecture::Gpt2 ? conv1d(out, w.oW, w.oB) : linear(out, w.oW, w.oB);
+    return c.conv1d ? conv1d(out, w.oW, w.oB) : linear(out, w.oW, w.oB);
 }
 
 at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
                              const std::atomic<bool>* cancel) const {
     const int64_t past = cache ? cache->length() : 0;
     const int64_t T = ids.size(1);
-    if (past + T > m_config.maxPositions && m_config.arch == Architecture::Gpt2) {
-        throw std::runtime_error("sequence of " + std::to_string(past + T) +
-                                 " tokens exceeds GPT-2's " +
+    if (past + T > m_config.maxPositions && m_config.learnedPositions) {
+        throw std::runtime_error("sequence of " + std::to_string(past + T) + " tokens exceeds " +
+                                 m_config.architectureName + "'s " +
                                  std::to_string(m_config.maxPositions) + " learned positions");
     }
     at::Tensor idsDev = ids.to(m_device);
     at::Tensor x = at::embedding(m_embed, idsDev); // [B, T, H]
-    if (m_config.arch == Architecture::Gpt2) {
+    if (m_config.embedScale > 0) {
+        // Gemma: hidden * torch.tensor(sqrt(hidden), dtype=hidden.dtype).
+        x = x * at::scalar_tensor(m_config.embedScale, x.options());
+    }
+    if (m_config.learnedPositions) {
         at::Tensor pos = at::arange(past, past + T, at::TensorOptions(at::kLong).device(m_device));
         x = x + at::embedding(m_posEmbed, pos);
     }
@@ -151,9 +200,10 @@ at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
             throw Cancelled{};
         }
         const LayerWeights& w = m_layers[l];
-        at::Tensor a = attention(l, w, norm(x, w.norm1W, w.norm1B), past, cache);
+        at::Tensor h = norm(x, w.norm1W, w.norm1B);
+        at::Tensor a = attention(l, w, h, past, cache);
         if (m_config.parallelResidual) {
-            x = x + a + mlp(w, norm(x, w.norm2W, w.norm2B));
+            x = x + a + mlp(w, m_config.sharedNorm ? h : norm(x, w.norm2W, w.norm2B));
         } else {
             x = x + a;
             x = x + mlp(w, norm(x, w.norm2W, w.norm2B));

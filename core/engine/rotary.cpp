@@ -4,7 +4,8 @@
 
 namespace cl {
 
-Rotary::Rotary(const ModelConfig& c) : m_dims(c.rotaryDims) {
+Rotary::Rotary(const ModelConfig& c)
+    : m_dims(c.rotaryDims), m_theta(c.ropeTheta), m_maxPositions(c.maxPositions) {
     // inv_freq = 1 / base^(arange(0, dim, 2) / dim), computed in fp32 as HF does.
     at::Tensor idx = at::arange(0, m_dims, 2, at::kLong).to(at::kFloat) / static_cast<float>(m_dims);
     m_invFreq = 1.0 / at::pow(static_cast<float>(c.ropeTheta), idx);
@@ -31,8 +32,26 @@ Rotary::Rotary(const ModelConfig& c) : m_dims(c.rotaryDims) {
             f[i] = static_cast<float>(out);
         }
     }
-    // "dynamic" NTK scaling only changes the base beyond max_position_embeddings; within the
-    // trained context it equals the default, which is what we compute.
+    if (c.ropeScalingType == "dynamic") {
+        m_dynamic = true;
+        m_dynamicFactor = c.ropeScalingFactor;
+    }
+}
+
+int64_t Rotary::frequencySet(int64_t totalLength) const {
+    return m_dynamic && totalLength > m_maxPositions ? totalLength : 0;
+}
+
+at::Tensor Rotary::dynamicInvFreq(int64_t length) const {
+    // HF 4.40: seq_len is an int64 tensor, so every step is a float32 tensor op:
+    // base = self.base * ((f * seq_len / max) - (f - 1)) ** (dim / (dim - 2)).
+    const at::TensorOptions f32(at::kFloat);
+    at::Tensor len = at::scalar_tensor(static_cast<double>(length), f32);
+    at::Tensor ratio = len * m_dynamicFactor / static_cast<double>(m_maxPositions) -
+                       (m_dynamicFactor - 1.0);
+    at::Tensor base = at::pow(ratio, static_cast<double>(m_dims) / (m_dims - 2)) * m_theta;
+    at::Tensor idx = at::arange(0, m_dims, 2, at::kLong).to(at::kFloat) / float(m_dims); // [d/2]
+    return 1.0 / at::pow(base, idx);
 }
 
 void Rotary::ensure(int64_t length, const at::Device& device) {
@@ -59,10 +78,18 @@ at::Tensor Rotary::rotate(const at::Tensor& x, const at::Tensor& cos, const at::
 std::pair<at::Tensor, at::Tensor> Rotary::apply(const at::Tensor& q, const at::Tensor& k,
                                                 int64_t past) {
     const int64_t t = q.size(2);
-    ensure(past + t, q.device());
-    // [T, dims] in the activations' dtype, as HF casts cos/sin to x.dtype.
-    at::Tensor cos = m_cos.narrow(0, past, t).to(q.scalar_type());
-    at::Tensor sin = m_sin.narrow(0, past, t).to(q.scalar_type());
+    at::Tensor cos, sin; // [T, dims] in the activations' dtype, as HF casts cos/sin to x.dtype
+    if (frequencySet(past + t) != 0) {
+        at::Tensor pos = at::arange(past, past + t, at::kLong).to(at::kFloat); // [T]
+        at::Tensor freqs = at::outer(pos, dynamicInvFreq(past + t));           // [T, d/2]
+        at::Tensor emb = at::cat({freqs, freqs}, -1);                          // [T, d]
+        cos = emb.cos().to(q.device(), q.scalar_type());
+        sin = emb.sin().to(q.device(), q.scalar_type());
+    } else {
+        ensure(past + t, q.device());
+        cos = m_cos.narrow(0, past, t).to(q.scalar_type());
+        sin = m_sin.narrow(0, past, t).to(q.scalar_type());
+    }
     const int64_t headDim = q.size(-1);
     if (m_dims == headDim) {
         return {rotate(q, cos, sin), rotate(k, cos, sin)};
