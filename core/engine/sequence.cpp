@@ -18,6 +18,7 @@ struct Sequence::Impl {
     std::vector<double> logprobs;
     at::Tensor hidden; // [capacity, H] final-normed hidden states of positions [0, length)
     const std::atomic<bool>* cancel = nullptr;
+    int64_t frequencySet = 0; // rotary frequencies the cached keys carry (CausalLm)
 
     void storeHidden(const at::Tensor& h, int64_t at) { // h: [T, H]
         const int64_t need = at + h.size(0);
@@ -61,6 +62,9 @@ const std::vector<double>& Sequence::logprobs() const {
 void Sequence::truncate(int64_t n) {
     n = std::clamp<int64_t>(n, 0, length());
     m_impl->cache.truncate(n);
+    if (n == 0) {
+        m_impl->frequencySet = 0;
+    }
     m_impl->ids.resize(n);
     m_impl->logprobs.resize(n);
 }
@@ -77,36 +81,65 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
                          std::to_string(vocab) + " entries)"};
         }
     }
-    if (past + t > lm.config().maxPositions) {
+    const int64_t context = lm.config().contextLength();
+    if (past + t > context) {
         return Error{"sequence of " + std::to_string(past + t) +
-                     " tokens exceeds the model's context of " +
-                     std::to_string(lm.config().maxPositions) + " tokens"};
+                     " tokens exceeds the model's context of " + std::to_string(context) +
+                     " tokens"};
     }
     std::vector<double> out(t, std::numeric_limits<double>::quiet_NaN());
     if (t == 0) {
         return out;
     }
+    // Dynamic NTK past the trained context: this pass's rotary frequencies depend on its total
+    // length, so keys cached under other frequencies are stale. Recompute every position (into a
+    // fresh cache, kept only on success) so the numbers equal a full forward of the sequence.
+    const int64_t freq = lm.rotaryFrequencySet(past + t);
+    const bool recompute = past > 0 && freq != s.frequencySet;
+    const int64_t start = recompute ? 0 : past; // first position this pass feeds
+    std::vector<int64_t> ids64(s.ids.begin() + start, s.ids.end());
+    ids64.insert(ids64.end(), ids.begin(), ids.end());
     try {
         c10::InferenceMode guard;
-        std::vector<int64_t> ids64(ids.begin(), ids.end());
-        at::Tensor input = at::tensor(ids64, at::kLong).view({1, t});  // [1, T]
-        at::Tensor h = lm.forward(input, &s.cache, s.cancel)[0];        // [T, H]
-        s.storeHidden(h, past);
-        // Token at absolute position p is predicted by the hidden state at p-1.
-        const int64_t first = std::max<int64_t>({past, scoreFrom, 1});
+        const int64_t n = past + t - start;
+        at::Tensor input = at::tensor(ids64, at::kLong).view({1, n}); // [1, n]
+        KvCache fresh = recompute ? lm.makeCache() : KvCache();
+        KvCache& cache = recompute ? fresh : s.cache;
+        at::Tensor h = lm.forward(input, &cache, s.cancel)[0]; // [n, H]
+        if (recompute) {
+            s.cache = std::move(fresh);
+        }
+        s.frequencySet = freq;
+        s.storeHidden(h, start);
+        // Token at absolute position p is predicted by the hidden state at p-1. A recompute also
+        // refreshes the log-probs already held (their values moved with the frequencies).
+        int64_t first = std::max<int64_t>({past, scoreFrom, 1});
+        if (recompute) {
+            for (int64_t p = 1; p < past; ++p) {
+                if (!std::isnan(s.logprobs[p])) {
+                    first = std::min(first, p);
+                    break;
+                }
+            }
+        }
         if (first < past + t) {
-            const int64_t n = past + t - first;
+            const int64_t m = past + t - first;
             at::Tensor target = at::tensor(
-                std::vector<int64_t>(ids64.begin() + (first - past), ids64.end()), at::kLong);
+                std::vector<int64_t>(ids64.begin() + (first - start), ids64.end()), at::kLong);
             at::Tensor picked =
-                lm.targetLogprobs(s.hidden.narrow(0, first - 1, n), target).cpu().contiguous();
+                lm.targetLogprobs(s.hidden.narrow(0, first - 1, m), target).cpu().contiguous();
             const float* p = picked.data_ptr<float>();
-            for (int64_t i = 0; i < n; ++i) {
-                out[first - past + i] = p[i];
+            for (int64_t i = 0; i < m; ++i) {
+                const int64_t pos = first + i;
+                if (pos >= past) {
+                    out[pos - past] = pos >= scoreFrom ? p[i] : out[pos - past];
+                } else if (!std::isnan(s.logprobs[pos])) {
+                    s.logprobs[pos] = p[i];
+                }
             }
         }
     } catch (const CausalLm::Cancelled&) {
-        s.cache.truncate(past);
+        s.cache.truncate(std::min<int64_t>(past, s.cache.length()));
         return Error{kCancelledMessage};
     } catch (const std::exception& e) {
         s.cache.truncate(std::min<int64_t>(past, s.cache.length()));
@@ -142,6 +175,7 @@ Sequence Sequence::fork() const {
         impl->hidden = m_impl->hidden.defined() ? m_impl->hidden.clone() : at::Tensor();
     }
     impl->cancel = m_impl->cancel;
+    impl->frequencySet = m_impl->frequencySet;
     return Sequence(std::move(impl));
 }
 
