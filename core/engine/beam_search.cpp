@@ -130,7 +130,18 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                      std::to_string(o.maxNewTokens) + " new tokens exceed the model's context of " +
                      std::to_string(lm.config().maxPositions)};
     }
-    const std::optional<int32_t> eos = o.eosId ? o.eosId : model.info().eosId;
+    // Any id of the list ends a hypothesis (HF 4.40: `next_token in eos_token_id`); the id that
+    // really ended it is kept (HF's rows write eos_token_id[0] instead).
+    std::vector<int32_t> eosList = o.eosIds;
+    if (eosList.empty()) {
+        eosList = o.eosId ? std::vector<int32_t>{*o.eosId} : model.info().eosIds;
+    }
+    if (eosList.empty() && model.info().eosId) {
+        eosList = {*model.info().eosId};
+    }
+    auto isEos = [&](int64_t tok) {
+        return std::find(eosList.begin(), eosList.end(), tok) != eosList.end();
+    };
     const int W = o.width;
     try {
         c10::InferenceMode guard;
@@ -159,8 +170,12 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
             // Logits processors act on the log-probs (HF: logits_processor(input_ids, scores)).
             for (int b = 0; b < W; ++b) {
                 float* row = lp[b].data_ptr<float>();
-                if (eos && step < o.minNewTokens) {
-                    row[*eos] = -std::numeric_limits<float>::infinity();
+                if (step < o.minNewTokens) {
+                    for (int32_t e : eosList) {
+                        if (e >= 0 && e < vocab) {
+                            row[e] = -std::numeric_limits<float>::infinity();
+                        }
+                    }
                 }
                 if (o.noRepeatNgram > 0) {
                     std::vector<int32_t> seq = prompt;
@@ -180,7 +195,7 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                 gen[0].push_back(static_cast<int32_t>(tok));
                 genLp[0].push_back(l);
                 beamScores[0] += l;
-                bool terminal = eos && tok == *eos;
+                bool terminal = isEos(tok);
                 if (!terminal && !o.stopString.empty()) {
                     terminal = tokenizer->decode(gen[0]).find(o.stopString) != std::string::npos;
                 }
@@ -194,13 +209,17 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                 nextToken = {static_cast<int32_t>(tok)};
             } else {
                 at::Tensor scores = lp + at::tensor(beamScores).unsqueeze(1); // [W, V]
-                auto [topScores, topIdx] = scores.view({-1}).topk(2 * W, 0, true, true);
+                // HF 4.40: top max(2, 1 + n_eos)·W candidates, so that W non-EOS ones remain
+                // even when every EOS id of every beam ranks high.
+                const int candidates = std::max<int>(2, 1 + static_cast<int>(eosList.size())) * W;
+                auto [topScores, topIdx] = scores.view({-1}).topk(candidates, 0, true, true);
                 const float* ts = topScores.data_ptr<float>();
                 const int64_t* ti = topIdx.data_ptr<int64_t>();
-                for (int rank = 0; rank < 2 * W && static_cast<int>(nextBeam.size()) < W; ++rank) {
+                for (int rank = 0; rank < candidates && static_cast<int>(nextBeam.size()) < W;
+                     ++rank) {
                     const int64_t beam = ti[rank] / vocab;
                     const int32_t tok = static_cast<int32_t>(ti[rank] % vocab);
-                    bool terminal = eos && tok == *eos;
+                    bool terminal = isEos(tok);
                     if (!terminal && !o.stopString.empty()) {
                         std::vector<int32_t> ids = gen[beam];
                         ids.push_back(tok);

@@ -27,7 +27,9 @@ struct BeamOptions {
     EarlyStopping earlyStopping = EarlyStopping::False;
     int numReturn = 1;              ///< <= width
     int noRepeatNgram = 0;          ///< 0 = off
-    std::optional<int32_t> eosId;   ///< default: the model's config eos_token_id
+    std::optional<int32_t> eosId;   ///< one EOS id, overriding the model's
+    std::vector<int32_t> eosIds;    ///< several, any of which ends a hypothesis (wins over
+                                    ///< eosId); both unset: the model's eos_token_id list
     std::string stopString;         ///< e.g. "\n": a hypothesis whose text contains it ends
                                     ///< like one that emitted EOS (needs a tokenizer)
 };

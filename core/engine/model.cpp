@@ -37,7 +37,13 @@ ModelInfo describe(const std::string& folder, const ModelConfig& c, const Checkp
     info.checkpointBytes = static_cast<int64_t>(ckpt.dataBytes());
     info.fileFormat = ckpt.format();
     info.bosId = c.bosId;
-    info.eosId = c.eosId;
+    // generate() reads generation_config.json first (Llama 3 lists its end-of-turn ids there).
+    namespace fs = std::filesystem;
+    info.eosIds = generationEosIds((fs::path(folder) / "generation_config.json").string());
+    if (info.eosIds.empty()) {
+        info.eosIds = c.eosIds;
+    }
+    info.eosId = info.eosIds.empty() ? std::nullopt : std::optional<int32_t>(info.eosIds.front());
     return info;
 }
 

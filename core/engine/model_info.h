@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cl {
 
@@ -29,7 +30,8 @@ struct ModelInfo {
     int64_t weightBytes = 0;     ///< the weights in the compute dtype
     int64_t kvCacheBytes = 0;    ///< K and V of every layer for maxPositions tokens, compute dtype
     std::optional<int32_t> bosId;
-    std::optional<int32_t> eosId;
+    std::optional<int32_t> eosId;    ///< the first of eosIds
+    std::vector<int32_t> eosIds;     ///< generation_config.json's eos_token_id, else config.json's
 };
 
 /// Options for loading a model. Invalid strings are reported by Model::load.
