@@ -94,7 +94,7 @@ void HfDecoder::parseInto(const nlohmann::json& j, const std::string& where) {
         step.b = j.at("content").get<std::string>();
         if (pattern.is_object() && pattern.contains("Regex") && pattern.at("Regex").is_string()) {
             step.a = pattern.at("Regex").get<std::string>();
-            step.regex = std::make_shared<const RegexSplitter>(step.a);
+            step.regex = RegexSplitter::compile(step.a, where + " (Replace)");
         } else if (pattern.is_object() && pattern.contains("String") &&
                    pattern.at("String").is_string()) {
             step.a = pattern.at("String").get<std::string>();

@@ -39,7 +39,7 @@ void HfNormalizer::parseInto(const nlohmann::json& j, const std::string& where) 
         const std::string content = stringField(j, "content", where);
         if (pattern.is_object() && pattern.contains("Regex") && pattern.at("Regex").is_string()) {
             Step step{Kind::Replace, pattern.at("Regex").get<std::string>(), content, nullptr};
-            step.regex = std::make_shared<const RegexSplitter>(step.a);
+            step.regex = RegexSplitter::compile(step.a, where + " (Replace)");
             m_steps.push_back(std::move(step));
         } else if (pattern.is_object() && pattern.contains("String") &&
                    pattern.at("String").is_string()) {

@@ -83,11 +83,11 @@ void HfPreTokenizer::parseInto(const nlohmann::json& j, const std::string& where
         const auto& pattern = j.contains("pattern") ? j.at("pattern") : nlohmann::json();
         if (pattern.is_object() && pattern.contains("Regex") && pattern.at("Regex").is_string()) {
             step.regex =
-                std::make_shared<const RegexSplitter>(pattern.at("Regex").get<std::string>());
+                RegexSplitter::compile(pattern.at("Regex").get<std::string>(), where + " (Split)");
         } else if (pattern.is_object() && pattern.contains("String") &&
                    pattern.at("String").is_string()) {
-            step.regex = std::make_shared<const RegexSplitter>(
-                RegexSplitter::escape(pattern.at("String").get<std::string>()));
+            step.regex = RegexSplitter::compile(
+                RegexSplitter::escape(pattern.at("String").get<std::string>()), where + " (Split)");
         } else {
             throw std::invalid_argument(where + ".pattern (Split) must be {\"Regex\": ...} or "
                                                 "{\"String\": ...}");

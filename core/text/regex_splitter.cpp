@@ -108,6 +108,15 @@ RegexSplitter::RegexSplitter(const std::string& pattern) : m_impl(std::make_uniq
     pcre2_jit_compile(m_impl->code, PCRE2_JIT_COMPLETE); // falls back to the interpreter
 }
 
+std::shared_ptr<const RegexSplitter> RegexSplitter::compile(const std::string& pattern,
+                                                            const std::string& where) {
+    try {
+        return std::make_shared<const RegexSplitter>(pattern);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(where + ": " + e.what());
+    }
+}
+
 RegexSplitter::~RegexSplitter() {
     pcre2_code_free(m_impl->code);
 }

@@ -20,6 +20,10 @@ public:
     /// Throws std::invalid_argument naming the pattern and PCRE2's message when it does not
     /// compile.
     explicit RegexSplitter(const std::string& pattern);
+    /// The same, for a pattern read from tokenizer.json: an error starts with `where` (the
+    /// component, e.g. "pre_tokenizer (Split)").
+    static std::shared_ptr<const RegexSplitter> compile(const std::string& pattern,
+                                                        const std::string& where);
     ~RegexSplitter();
     RegexSplitter(const RegexSplitter&) = delete;
     RegexSplitter& operator=(const RegexSplitter&) = delete;

@@ -329,7 +329,7 @@ void TestTokenizerPipeline::unsupportedComponents_data() {
     row("split pattern", j, "pre_tokenizer.pattern (Split) must be");
     j = tinyTokenizer();
     j["pre_tokenizer"] = split({{"Regex", "(unclosed"}}, "Isolated", false);
-    row("split regex", j, "does not compile");
+    row("split regex", j, "pre_tokenizer (Split): the regular expression '(unclosed' does not");
     j = tinyTokenizer();
     j["normalizer"] = {{"type", "Replace"}, {"pattern", {{"Glob", "*"}}}, {"content", "x"}};
     row("replace pattern", j, "normalizer (Replace) needs a pattern");
