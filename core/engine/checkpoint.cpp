@@ -147,7 +147,8 @@ Status Checkpoint::add(std::shared_ptr<WeightSource> source) {
             return Error{source->path() + ": tensor \"" + name + "\" also appears in another shard"};
         }
         m_index[name] = &entry;
-        if (seen.insert(entry.data).second || entry.end == entry.begin) {
+        // (An empty tensor may share its pointer with the next one; it adds nothing anyway.)
+        if (entry.end > entry.begin && seen.insert(entry.data).second) {
             m_dataBytes += entry.end - entry.begin;
         }
     }

@@ -105,7 +105,7 @@ Result<ModelInfo> Model::inspect(const std::string& folder, const LoadOptions& o
         for (const std::string& name : ckpt->names()) {
             const TensorEntry* e = ckpt->find(name);
             if ((e->dtype == "F32" || e->dtype == "F16" || e->dtype == "BF16") &&
-                seen.insert(e->data).second) {
+                e->numel() > 0 && seen.insert(e->data).second) {
                 params += e->numel();
             }
         }

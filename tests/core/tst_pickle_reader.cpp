@@ -129,6 +129,7 @@ private slots:
     void fixtureTensors();
     void zipAnyPrefix();
     void legacyHandWritten();
+    void sharedStorageCountsOnce();
     void refusesOsSystem();
     void refusesOsSystemInsideZip();
     void truncatedFixtures_data();
@@ -205,6 +206,23 @@ void TestPickleReader::zipAnyPrefix() {
     QCOMPARE(w->shape, (std::vector<int64_t>{2, 2}));
     QCOMPARE(w->dtype, std::string("F32"));
     QCOMPARE(reinterpret_cast<const float*>(w->data)[3], 4.0f);
+}
+
+void TestPickleReader::sharedStorageCountsOnce() {
+    // {'a': storage 0 [0:2], 'b': storage 0 [0:2] (a tied head), 'c': storage 0 [2:4] (an offset)}
+    auto tensor = [](const std::string& name, int offset) {
+        return str(name) + "ctorch._utils\n_rebuild_tensor_v2\n((" + str("storage") +
+               "ctorch\nFloatStorage\n" + str("0") + str("cpu") + int64(4) + "tQ" +
+               int64(offset) + intTuple({2}) + intTuple({1}) + "\x89" +
+               "ccollections\nOrderedDict\n)RtR";
+    };
+    const std::string pkl = "\x80\x02}(" + tensor("a", 0) + tensor("b", 0) + tensor("c", 2) + "u.";
+    QTemporaryDir dir;
+    auto c = openBytes(dir, zipFile({{"x/data.pkl", pkl}, {"x/data/0", floats({1, 2, 3, 4})}}));
+    QVERIFY2(c.ok(), c.error().c_str());
+    QCOMPARE(c->find("a")->data, c->find("b")->data);
+    QCOMPARE(reinterpret_cast<const float*>(c->find("c")->data)[1], 4.0f);
+    QCOMPARE(c->dataBytes(), uint64_t(16)); // a (= b) and c: 8 bytes each
 }
 
 void TestPickleReader::legacyHandWritten() {

@@ -44,6 +44,7 @@ private slots:
     void rejects();
     void pickleCheckpointIsRefused();
     void shardedIndex();
+    void emptyTensorSharesAPointer();
 };
 
 void TestSafetensors::readsValidFile() {
@@ -143,6 +144,20 @@ void TestSafetensors::shardedIndex() {
               R"({"weight_map":{"x":"../../etc/passwd"}})");
     auto evil = cl::Checkpoint::open(dir.path().toStdString());
     QVERIFY(!evil.ok());
+}
+
+void TestSafetensors::emptyTensorSharesAPointer() {
+    // An empty tensor points where the next one starts; the byte count must still see the next
+    // one (storages shared by several tensors count once since issue #14).
+    QTemporaryDir dir;
+    writeFile(dir.path(), "model.safetensors",
+              image(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},)"
+                    R"("b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                    std::string(4, '\0')));
+    auto c = cl::Checkpoint::open(dir.path().toStdString());
+    QVERIFY2(c.ok(), c.error().c_str());
+    QCOMPARE(c->dataBytes(), uint64_t(4));
+    QCOMPARE(c->format(), std::string("safetensors"));
 }
 
 QTEST_GUILESS_MAIN(TestSafetensors)
