@@ -88,14 +88,15 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
                      " tokens"};
     }
     std::vector<double> out(t, std::numeric_limits<double>::quiet_NaN());
-    if (t == 0) {
-        return out;
-    }
     // Dynamic NTK past the trained context: this pass's rotary frequencies depend on its total
     // length, so keys cached under other frequencies are stale. Recompute every position (into a
     // fresh cache, kept only on success) so the numbers equal a full forward of the sequence.
+    // An empty append after a truncate refreshes the log-probs held the same way.
     const int64_t freq = lm.rotaryFrequencySet(past + t);
     const bool recompute = past > 0 && freq != s.frequencySet;
+    if (t == 0 && !recompute) {
+        return out;
+    }
     const int64_t start = recompute ? 0 : past; // first position this pass feeds
     std::vector<int64_t> ids64(s.ids.begin() + start, s.ids.end());
     ids64.insert(ids64.end(), ids.begin(), ids.end());

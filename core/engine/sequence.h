@@ -27,7 +27,10 @@ public:
     /// token of a sequence has no prediction and gets NaN. With scoreFrom = k, only appended
     /// tokens at absolute position >= k get log-probs (others NaN): the output head then runs
     /// only where needed. A cancel (see setCancelFlag) returns Error{kCancelledMessage} and leaves
-    /// the sequence as it was.
+    /// the sequence as it was. With dynamic NTK rope scaling an append whose total length needs
+    /// other rotary frequencies than the cached keys recomputes the whole sequence and refreshes
+    /// logprobs() (an empty append after truncate() does that too), so the numbers always equal
+    /// a full forward (docs/DECISIONS.md).
     Result<std::vector<double>> append(const std::vector<int32_t>& ids, int64_t scoreFrom = 0);
 
     /// Log-probs of every next token after position `position` (0-based, < length()), float32
