@@ -62,9 +62,9 @@ Result<std::pair<ModelConfig, std::shared_ptr<Checkpoint>>> openFolder(const std
     namespace fs = std::filesystem;
     const fs::path configPath = fs::path(configFolder(folder, options)) / "config.json";
     if (!fs::exists(configPath) && fs::exists(fs::path(folder) / "policy.pt")) {
-        return Error{folder + ": policy.pt holds only weights and there is no config.json; give "
-                              "--config DIR (the base model's folder with config.json and "
-                              "tokenizer)"};
+        return Error{folder + ": policy.pt holds only weights and the folder has no config.json; "
+                              "copy the base model's config.json and tokenizer files beside it, "
+                              "or give --config DIR (the base model's folder)"};
     }
     auto config = ModelConfig::fromFile(configPath.string());
     if (!config) {
