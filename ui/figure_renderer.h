@@ -40,6 +40,8 @@ public:
 
     double widthPoints() const { return m_options.widthInches * 72.0; }
     double heightPoints() const { return m_height; }
+    /// Where the color bar starts (points from the top): the tokens lie above it.
+    double colorBarTopPoints() const { return m_colorBarTop; }
     /// Pixel size of the PNG export: width = widthInches * dpi.
     QSize pngSize() const;
 

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -50,35 +51,39 @@ private slots:
         QVERIFY2(m.ok(), m.ok() ? "" : m.error().c_str());
         qInfo("%s", cl::demo::measurementsJson(m.value()).c_str());
         m_m = m.value();
-        QVERIFY(m_m.pairs >= 100);
-        QVERIFY(m_m.meanMargin > 0.0);
+        QVERIFY(m_m->pairs >= 100);
+        QVERIFY(m_m->meanMargin > 0.0);
     }
 
     // Figure 1: the lowest-reward token of a rejected summary marks the changed fact.
     void lowestRewardTokenLiesInAnErrorSpan() {
-        QVERIFY2(m_m.errorSpanShare >= 0.80, "lowest-reward token in an error span < 80%");
+        QVERIFY2(m_m.has_value(), "the demo could not be measured (see measure())");
+        QVERIFY2(m_m->errorSpanShare >= 0.80, "lowest-reward token in an error span < 80%");
     }
 
     void pairAccuracyBySummedReward() {
-        QVERIFY2(m_m.pairAccuracy >= 0.90, "pair accuracy by summed reward < 90%");
+        QVERIFY2(m_m.has_value(), "the demo could not be measured (see measure())");
+        QVERIFY2(m_m->pairAccuracy >= 0.90, "pair accuracy by summed reward < 90%");
     }
 
     // Figure 3: chosen rewards fall when DPO starts from SFT ...
     void chosenRewardsFallAfterSft() {
-        QVERIFY2(m_m.sftChosenEnd < m_m.sftChosenStart && m_m.sftChosenEnd < 0.0,
+        QVERIFY2(m_m.has_value(), "the demo could not be measured (see measure())");
+        QVERIFY2(m_m->sftChosenEnd < m_m->sftChosenStart && m_m->sftChosenEnd < 0.0,
                  "rewards/chosen does not fall in the SFT-initialised run");
     }
 
     // ... and do not fall below zero when DPO starts from the base model (they rise).
     void chosenRewardsHoldWithoutSft() {
-        QVERIFY2(m_m.noSftChosenEnd >= 0.0,
+        QVERIFY2(m_m.has_value(), "the demo could not be measured (see measure())");
+        QVERIFY2(m_m->noSftChosenEnd >= 0.0,
                  "rewards/chosen falls below zero in the run without SFT");
-        QVERIFY2(m_m.noSftChosenEnd >= m_m.noSftChosenStart,
+        QVERIFY2(m_m->noSftChosenEnd >= m_m->noSftChosenStart,
                  "rewards/chosen falls in the run without SFT");
     }
 
 private:
-    cl::demo::DemoMeasurements m_m;
+    std::optional<cl::demo::DemoMeasurements> m_m; // empty when measuring failed
 };
 
 QTEST_GUILESS_MAIN(TestDemoResults)

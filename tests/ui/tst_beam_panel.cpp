@@ -1,6 +1,7 @@
 // BeamPanel against real fixture models (issue #7 item 4): the n-best table equals
 // cl::searchAndScore for the same options, the selected beam is colored per token, copy emits
 // the text, cancel reaches the core search, and errors are shown, not thrown.
+#include "common/tolerances.h"
 #include "core/engine/beam_scoring.h"
 #include "core/engine/prompt_template.h"
 #include "tests/ui/tst_beam_engine.h"
@@ -24,12 +25,12 @@
 #include <cmath>
 
 using namespace cl;
+namespace tol = cl::tol;
 
 Q_DECLARE_METATYPE(cl::BeamOptions)
 
 namespace {
 
-constexpr double kTol = 1e-6; // same process, same shapes: differences are reduction order only
 const QString kPrompt = QStringLiteral("Once upon a time, there was a little");
 
 BeamOptions makeOptions(int width, int numReturn, int maxNew) {
@@ -138,12 +139,18 @@ void TestBeamPanel::nbestEqualsCore() {
         QCOMPARE(model->beam(row)->beam.ids, e.beam.ids);
         QCOMPARE(cell(NBestModel::Text).toString(), QString::fromStdString(e.text));
         QCOMPARE(cell(NBestModel::Length).toInt(), static_cast<int>(e.beam.ids.size()));
+        // The panel's search and this one are two float32 runs of the same beams: each summed
+        // log-prob carries at most the float32-vs-float32 bound per token.
+        const size_t n = e.beam.ids.size();
+        const double logLBound = tol::sumOf(n, tol::kLogprobMaxF32VsF32);
+        const double rewardBound = tol::sumOf(n, tol::rewardMax(s.beta(), tol::kLogprobMaxF32VsF32));
         const double dLogL =
             std::abs(cell(NBestModel::LogLikelihood).toDouble() - e.beam.sumLogprob);
         const double dScore = std::abs(cell(NBestModel::Score).toDouble() - e.beam.score);
         const double dReward =
             std::abs(cell(NBestModel::RewardSum).toDouble() - e.reward->rewardSum);
-        QVERIFY2(dLogL < kTol && dScore < kTol && dReward < kTol,
+        // score = Σ log p / n^lp with n >= 1, so its bound is no larger than Σ's.
+        QVERIFY2(dLogL <= logLBound && dScore <= logLBound && dReward <= rewardBound,
                  qPrintable(QString("row %1: |dlogL| %2 |dscore| %3 |dSr| %4")
                                 .arg(row)
                                 .arg(dLogL)
@@ -251,7 +258,7 @@ void TestBeamPanel::errorsAreShown() {
     panel.setRunner(empty.runner());
     QSignalSpy failed(&panel, &BeamPanel::searchFailed);
     QVERIFY(panel.run());
-    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.wait(60000));
     QVERIFY(failed.first().first().toString().contains("Load a policy"));
     QVERIFY(panel.runButton()->isEnabled());
 
@@ -260,7 +267,7 @@ void TestBeamPanel::errorsAreShown() {
     panel.setPrompt(kPrompt, "no-such-template");
     failed.clear();
     QVERIFY(panel.run());
-    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.wait(60000));
     QVERIFY(panel.statusText().startsWith("Beam search failed: "));
     QCOMPARE(panel.model()->rowCount(), 0);
 }

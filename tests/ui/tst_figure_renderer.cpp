@@ -76,10 +76,13 @@ private slots:
         QCOMPARE(img.height(), r.pngSize().height());
         QVERIFY(img.height() > img.width() / 6); // two panels, several lines, color bar
         QVERIFY(qAbs(img.dotsPerMeterX() * 0.0254 - dpi) < 1.0);
-        // Reward colors really are in the picture: the saturated end of the map is present.
+        // Reward colors really are on the tokens: r = 0.9's color is found above the color bar
+        // (whose gradient holds every color of the map).
         const QColor strong = cl::RewardColormap::color(0.9, 1.0);
+        const int tokensEnd = static_cast<int>(r.colorBarTopPoints() * dpi / 72.0);
+        QVERIFY(tokensEnd > 0 && tokensEnd < img.height());
         bool found = false;
-        for (int y = 0; y < img.height() && !found; y += 2) {
+        for (int y = 0; y < tokensEnd && !found; y += 2) {
             for (int x = 0; x < img.width() && !found; x += 2) {
                 found = QColor(img.pixel(x, y)) == strong;
             }

@@ -1,8 +1,12 @@
-// The GUI thread never waits on a model (issue #6): the longest event-loop stall while two
-// pythia-70m-shaped models (GPT-NeoX 6 x 512, vocab 50304, 70 M parameters each) load and score
-// must stay under 50 ms. Measured with a 2 ms timer on the GUI thread; the numbers are printed.
+// The GUI thread never waits on a model (issue #6), checked by the order of events rather than
+// by durations: while the engine thread is held busy (as a long load or score would hold it),
+// loading and scoring requests return at once, keystrokes land in the editor, timers fire and
+// the status says what is pending; once the engine is free the results arrive. A GUI path that
+// waited on the engine thread would hang here instead. The stall durations themselves are a
+// benchmark: bench/gui/gui_stall_bench.cpp.
 
 #include "fixture_models.h"
+#include "held_job.h"
 
 #include "ui/engine_client.h"
 #include "ui/prompt_pane.h"
@@ -10,52 +14,21 @@
 #include "ui/reward_editor.h"
 #include "ui/workbench.h"
 
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTextCursor>
 #include <QTimer>
 
 namespace {
 
-constexpr double kStallLimitMs = 50.0;
+constexpr int kTimeoutMs = 60000; // bounds a hang only
 
-/// Records the longest gap between ticks of a 2 ms timer on the GUI thread.
-class StallMeter {
-public:
-    StallMeter() {
-        m_timer.setInterval(2);
-        m_timer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const double now = static_cast<double>(m_clock.nsecsElapsed()) / 1e6;
-            m_max = std::max(m_max, now - m_last);
-            m_last = now;
-        });
-    }
-    void start() {
-        m_max = 0.0;
-        m_clock.start();
-        m_last = 0.0;
-        m_timer.start();
-    }
-    double stop() {
-        m_timer.stop();
-        return m_max;
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    double m_last = 0.0;
-    double m_max = 0.0;
-};
-
-const char* kResponse =
-    " I think the best way to handle this is to talk to your roommate directly, explain how you "
-    "feel about the shared food, and agree on a simple rule: label what is yours, keep a shelf "
-    "for shared things, and split the cost of staples. If that does not work after a couple of "
-    "weeks, bring it up again calmly and consider a written agreement.";
+/// True once a zero-timer posted now has fired: the GUI event loop is turning.
+bool eventLoopTurns() {
+    bool fired = false;
+    QTimer::singleShot(0, [&fired] { fired = true; });
+    return QTest::qWaitFor([&fired] { return fired; }, kTimeoutMs);
+}
 
 } // namespace
 
@@ -71,75 +44,58 @@ private slots:
     void initTestCase() {
         CL_REQUIRE_FIXTURES();
         QVERIFY(m_dir.isValid());
-        QDir(m_dir.path()).mkpath("policy");
         QDir(m_dir.path()).mkpath("reference");
-        m_policy = cl::test::makePythia70mShaped(m_dir.filePath("policy"), 1);
-        m_reference = cl::test::makePythia70mShaped(m_dir.filePath("reference"), 2);
-        QVERIFY(!m_policy.isEmpty() && !m_reference.isEmpty());
+        m_policy = cl::test::storiesPolicyDir();
+        m_reference = cl::test::makeStoriesReference(m_dir.filePath("reference"));
+        QVERIFY(!m_reference.isEmpty());
     }
 
-    void guiThreadNeverStalls() {
+    void loadAndScoreNeverBlockTheGuiThread() {
         cl::EngineClient engine;
         cl::Workbench bench(&engine);
         bench.resize(1000, 700);
         bench.show();
         QVERIFY(QTest::qWaitForWindowExposed(&bench));
-        StallMeter meter;
-
-        // 1. Loading two 280 MB checkpoints.
-        QSignalSpy loaded(&engine, &cl::EngineClient::loaded);
-        QSignalSpy failed(&engine, &cl::EngineClient::loadFailed);
-        meter.start();
-        engine.load(m_policy, m_reference);
-        QVERIFY(QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, 120000));
-        const double loadStall = meter.stop();
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
-        QCOMPARE(loaded.first().first().value<cl::ModelInfo>().parameters > 60'000'000, true);
-
-        // 2. A full score of a ~70-token response, then typing while rescoring runs.
         bench.promptPane()->setTemplateName("raw");
-        bench.promptPane()->setPrompt("SUBREDDIT: r/relationships\nTITLE: My roommate eats my food"
-                                      "\nPOST: What should I do?\nTL;DR:");
+        bench.promptPane()->setPrompt("Once upon a time");
         cl::RewardEditor* editor = bench.responsePane(0)->editor();
         editor->setFocus();
+
+        // 1. Loading, requested while the engine thread is busy.
+        QSignalSpy loaded(&engine, &cl::EngineClient::loaded);
+        QSignalSpy failed(&engine, &cl::EngineClient::loadFailed);
+        auto held = std::make_unique<cl::test::HeldJob>(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(engine.jobRunning(), kTimeoutMs);
+        engine.load(m_policy, m_reference); // returns although the engine cannot start it yet
+        QVERIFY(engine.isLoading());
+        QTest::keyClicks(editor, " there was");
+        QCOMPARE(editor->toPlainText(), QStringLiteral(" there was"));
+        QVERIFY(eventLoopTurns());
+        QVERIFY(loaded.isEmpty() && failed.isEmpty()); // the load really waited for the engine
+        held->release();
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty() || !failed.isEmpty(), kTimeoutMs);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kTimeoutMs);
+
+        // 2. Typing while a rescore cannot run: every key lands, the status says it waits.
         QSignalSpy scored(&engine, &cl::EngineClient::scored);
-        meter.start();
-        editor->setPlainText(QString::fromUtf8(kResponse));
-        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), 60000);
-        const double scoreStall = meter.stop();
-        const double fullMs = bench.score(0)->elapsedMs;
-        const size_t tokens = bench.score(0)->tokens.size();
-
-        editor->moveCursor(QTextCursor::End); // the common case: the response grows at its end
-        meter.start();
-        double longestKey = 0.0;
-        for (QChar c : QStringLiteral(" Also, talk to the landlord.")) {
-            QElapsedTimer key;
-            key.start();
+        held = std::make_unique<cl::test::HeldJob>(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(engine.jobRunning(), kTimeoutMs);
+        const QString more = QStringLiteral(" a little dog.");
+        for (QChar c : more) {
             QTest::keyClick(editor, c.toLatin1());
-            longestKey = std::max(longestKey, static_cast<double>(key.nsecsElapsed()) / 1e6);
-            QTest::qWait(30); // a fast typist: ~33 keys per second
+            QVERIFY(eventLoopTurns());
         }
-        QElapsedTimer afterLastKey;
-        afterLastKey.start();
-        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), 60000);
-        const double lastKeyToColorMs = static_cast<double>(afterLastKey.nsecsElapsed()) / 1e6;
-        const double typeStall = meter.stop();
-        const cl::ResponseScore& last = *bench.score(0);
-
-        qInfo("load: %.0f ms longest GUI stall", loadStall);
-        qInfo("full score of %zu tokens: model %.0f ms, longest GUI stall %.1f ms", tokens, fullMs,
-              scoreStall);
-        qInfo("typing 28 keys at the end while rescoring: longest stall %.1f ms, longest key "
-              "%.1f ms, %lld results, last rescore %.0f ms model (%lld of %zu tokens reused), "
-              "last key to colors %.0f ms",
-              typeStall, longestKey, static_cast<long long>(scored.count()), last.elapsedMs,
-              static_cast<long long>(last.reusedTokens),
-              static_cast<size_t>(last.promptTokens) + last.tokens.size(), lastKeyToColorMs);
-        QVERIFY2(last.reusedTokens > 0, "incremental rescoring reused no cache");
-        QVERIFY2(loadStall < kStallLimitMs, qPrintable(QString::number(loadStall)));
-        QVERIFY2(scoreStall < kStallLimitMs, qPrintable(QString::number(scoreStall)));
-        QVERIFY2(typeStall < kStallLimitMs, qPrintable(QString::number(typeStall)));
+        bench.rescoreNow();
+        QCOMPARE(editor->toPlainText(), QStringLiteral(" there was") + more);
+        QVERIFY(!bench.isCurrent(0));
+        QVERIFY(bench.statusText().contains("waits for the beam search"));
+        QVERIFY(scored.isEmpty());
+        held->release();
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kTimeoutMs);
+        QCOMPARE(QString::fromStdString(bench.requestFor(0).response), editor->toPlainText());
+        QVERIFY2(bench.score(0)->reusedTokens > bench.score(0)->promptTokens,
+                 "the rescore after typing reused no part of the response's cache");
     }
 };
 

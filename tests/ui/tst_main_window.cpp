@@ -105,7 +105,7 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.actions()->quit->trigger();
-        QTRY_VERIFY(!window.isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 30000);
     }
 
     void settingsRoundTrip() {
@@ -115,7 +115,7 @@ private slots:
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             window.setGeometry(40, 50, 1111, 777);
-            QTRY_COMPARE(window.size(), QSize(1111, 777));
+            QTRY_COMPARE_WITH_TIMEOUT(window.size(), QSize(1111, 777), 30000);
             saved = window.geometry();
             window.close(); // writes QSettings
         }
@@ -153,7 +153,7 @@ private slots:
         QCOMPARE(window.lastError(), message);
         auto* box = window.findChild<QMessageBox*>("errorMessage");
         QVERIFY(box);
-        QTRY_VERIFY(box->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(box->isVisible(), 30000);
         QCOMPARE(box->text(), message);
         box->accept();
         // Still usable: typing works and nothing is loaded.
@@ -193,7 +193,7 @@ private slots:
         {
             cl::MainWindow window;
             window.workbench()->responsePane(0)->editor()->setPlainText("typed before a crash");
-            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(cl::MainWindow::autosavePath()), 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(cl::MainWindow::autosavePath()), 30000);
             window.setModified(false);
             // No close(): a crash leaves the autosave file behind.
         }

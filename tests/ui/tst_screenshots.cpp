@@ -1,6 +1,8 @@
 // Whole-window views of the reward editor on a real pair (issue #6): single response, token
 // inspector with alternatives, compare mode with a preference file, dark theme. Each grab must
-// show reward colors; with CREDITLENS_SCREENSHOT_DIR set the PNGs are kept for people to look at.
+// show reward colors inside the response text itself (not the always-colored color bar), and the
+// worst token must be painted with the colormap's negative end; with CREDITLENS_SCREENSHOT_DIR
+// set the PNGs are kept for people to look at.
 
 #include "fixture_models.h"
 
@@ -23,6 +25,8 @@
 
 #include <QAction>
 #include <QDockWidget>
+#include <QHash>
+#include <QTextCursor>
 #include <QApplication>
 #include <QSettings>
 #include <QSignalSpy>
@@ -39,11 +43,12 @@ private:
     QString m_reference;
     std::unique_ptr<cl::MainWindow> m_window;
 
-    /// Counts pixels far from gray: reward colors (text and UI chrome are gray-ish).
-    static int coloredPixels(const QImage& image) {
+    /// Counts pixels far from gray inside `area`: reward colors (text and chrome are gray-ish).
+    static int coloredPixels(const QImage& image, const QRect& area) {
         int n = 0;
-        for (int y = 0; y < image.height(); y += 2) {
-            for (int x = 0; x < image.width(); x += 2) {
+        const QRect r = area.intersected(image.rect());
+        for (int y = r.top(); y <= r.bottom(); y += 2) {
+            for (int x = r.left(); x <= r.right(); x += 2) {
                 const QColor c(image.pixel(x, y));
                 n += std::max({c.red(), c.green(), c.blue()}) -
                          std::min({c.red(), c.green(), c.blue()}) > 40;
@@ -52,17 +57,48 @@ private:
         return n;
     }
 
-    void shoot(const QString& name, int minColored) {
-        QTest::qWait(100);
+    /// The most frequent color in `area`: a token's background (glyphs cover less of it).
+    static QColor dominantColor(const QImage& image, const QRect& area) {
+        QHash<QRgb, int> counts;
+        const QRect r = area.intersected(image.rect());
+        for (int y = r.top(); y <= r.bottom(); ++y) {
+            for (int x = r.left(); x <= r.right(); ++x) {
+                ++counts[image.pixel(x, y)];
+            }
+        }
+        QRgb best = 0;
+        int bestCount = -1;
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+            if (it.value() > bestCount) {
+                best = it.key();
+                bestCount = it.value();
+            }
+        }
+        return QColor(best);
+    }
+
+    /// The response editor's text area, in the window's coordinates.
+    QRect editorArea(int slot = 0) const {
+        const QWidget* viewport = m_window->workbench()->responsePane(slot)->editor()->viewport();
+        return QRect(viewport->mapTo(m_window.get(), QPoint(0, 0)), viewport->size());
+    }
+
+    /// Grabs the window; response i must show at least minColored[i] reward-colored samples.
+    void shoot(const QString& name, std::initializer_list<int> minColored) {
+        QCoreApplication::sendPostedEvents(); // pending layout requests of docks just shown
         const QImage image = m_window->grab().toImage();
         QVERIFY(!image.isNull());
-        const int colored = coloredPixels(image);
-        qInfo("%s: %dx%d, %d colored sample pixels", qPrintable(name), image.width(),
-              image.height(), colored);
-        QVERIFY2(colored >= minColored, qPrintable(QString::number(colored)));
         const QByteArray dir = qgetenv("CREDITLENS_SCREENSHOT_DIR");
-        if (!dir.isEmpty()) {
+        if (!dir.isEmpty()) { // saved first, so a failing view can be looked at too
             QVERIFY(image.save(QString::fromLocal8Bit(dir) + "/" + name + ".png"));
+        }
+        int slot = 0;
+        for (int least : minColored) {
+            const int colored = coloredPixels(image, editorArea(slot));
+            qInfo("%s: %dx%d, response %d: %d colored sample pixels in its text", qPrintable(name),
+                  image.width(), image.height(), slot, colored);
+            QVERIFY2(colored >= least, qPrintable(QString::number(colored)));
+            ++slot;
         }
     }
 
@@ -89,14 +125,51 @@ private slots:
     }
 
     void editor() {
-        shoot("editor", 200);
+        cl::Workbench* bench = m_window->workbench();
+        cl::RewardEditor* editor = bench->responsePane(0)->editor();
+        // The worst text token on one line; the range pinned to its |r| puts it at the negative end.
+        int worst = -1;
+        for (size_t i = 0; i < editor->spans().size(); ++i) {
+            const cl::CharSpan span = editor->spans()[i];
+            QTextCursor a(editor->document()), b(editor->document());
+            a.setPosition(span.start);
+            b.setPosition(span.end);
+            const bool oneLine = editor->cursorRect(a).top() == editor->cursorRect(b).top();
+            if (span.end - span.start >= 2 && oneLine &&
+                (worst < 0 || editor->score().tokens[i].reward < editor->score().tokens[worst].reward)) {
+                worst = static_cast<int>(i);
+            }
+        }
+        QVERIFY(worst >= 0);
+        const double r = editor->score().tokens[worst].reward;
+        QVERIFY2(r < 0, qPrintable(QString("the worst token has r = %1").arg(r)));
+        bench->setColorPinned(true, -r);
+        const QImage image = m_window->grab().toImage();
+        const cl::CharSpan span = editor->spans()[worst];
+        QTextCursor a(editor->document()), b(editor->document());
+        a.setPosition(span.start);
+        b.setPosition(span.end);
+        const QRect caretA = editor->cursorRect(a), caretB = editor->cursorRect(b);
+        const QRect token(editor->viewport()->mapTo(m_window.get(), caretA.topLeft()),
+                          QSize(caretB.left() - caretA.left(), caretA.height()));
+        const QColor expected = cl::RewardColormap::color(r, -r);
+        const QColor got = dominantColor(image, token.adjusted(2, 1, -2, -1));
+        qInfo("worst token %d (r = %.4f) at %d,%d %dx%d: painted %s, colormap's negative end %s",
+              worst, r, token.x(), token.y(), token.width(), token.height(),
+              qPrintable(got.name()), qPrintable(expected.name()));
+        QCOMPARE(expected, cl::RewardColormap::color(-1e9, 1.0)); // that is the negative end
+        QVERIFY(std::abs(got.red() - expected.red()) <= 2 &&
+                std::abs(got.green() - expected.green()) <= 2 &&
+                std::abs(got.blue() - expected.blue()) <= 2);
+        bench->setColorPinned(false, -r);
+        shoot("editor", {200});
     }
 
     void inspector() {
         cl::RewardEditor* editor = m_window->workbench()->responsePane(0)->editor();
         emit editor->tokenActivated(5);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->inspector()->byRewardTable()->rowCount() == 10, 30000);
-        shoot("inspector", 200);
+        shoot("inspector", {200});
     }
 
     void compare() {
@@ -111,7 +184,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->comparePanel()->preferenceSet()->outcome(0).has_value(),
                                  30000);
         QVERIFY(m_window->workbench()->compareMode());
-        shoot("compare", 300);
+        shoot("compare", {200, 200});
     }
 
     void beamSearch() {
@@ -127,7 +200,7 @@ private slots:
         QVERIFY(panel->run());
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 60000);
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
-        shoot("beam", 300);
+        shoot("beam", {200});
         m_window->findChild<QDockWidget*>("beamDock")->hide();
 #else
         QSKIP("this build has no Beam Search dock");
@@ -147,12 +220,12 @@ private slots:
         QVERIFY(m_window->comparePanel()->preferenceSet()->size() > 100);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->comparePanel()->preferenceSet()->outcome(0).has_value(),
                                  60000);
-        shoot("demo", 300);
+        shoot("demo", {4, 60}); // the chosen summary is almost white; the wrong fact is red
     }
 
     void dark() {
         m_window->actions()->themeDark->trigger();
-        shoot("dark", 300);
+        shoot("dark", {4, 60});
         m_window->actions()->themeSystem->trigger();
     }
 

@@ -1,0 +1,93 @@
+#pragma once
+// Every numeric tolerance of the test suite, each derived from the float32 error budget rather
+// than from the largest difference one machine showed. The yardstick is the fixtures' calibrated
+// bound against float64 (../shared/fixtures/README.md, "Tolerances"): a correct float32 forward
+// lands within kLogprobMaxVsF64 (per token) and kLogprobMeanVsF64 (per sequence) of the float64
+// log-probs on any BLAS kernel, thread count or accumulation order.
+
+#include <QDebug>
+#include <QString>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+
+namespace cl::tol {
+
+// --- against float64 references -------------------------------------------------------------
+/// Fixtures README: max |Δ| of a float32 log-prob against the float64 reference, per sequence.
+inline constexpr double kLogprobMaxVsF64 = 5e-5;
+/// Fixtures README: mean |Δ| over a sequence against the float64 reference.
+inline constexpr double kLogprobMeanVsF64 = 1e-5;
+
+// --- two float32 computations of the same numbers -------------------------------------------
+/// Incremental vs full, truncate-then-extend, batched vs single, scratch vs cached: each side is
+/// within kLogprobMaxVsF64 of float64, so by the triangle inequality they are within twice that.
+inline constexpr double kLogprobMaxF32VsF32 = 2 * kLogprobMaxVsF64;
+/// Same argument for the per-sequence mean.
+inline constexpr double kLogprobMeanF32VsF32 = 2 * kLogprobMeanVsF64;
+
+/// HF's own float32 run is within 1.7e-5 of float64 (fixtures README) and ours within
+/// kLogprobMaxVsF64, so a float32 HF number (top-5 log-probs) is within their sum of ours.
+inline constexpr double kLogprobVsHfF32 = kLogprobMaxVsF64 + 2e-5;
+
+// --- derived quantities ---------------------------------------------------------------------
+/// r = β(lp_pol − lp_ref): each log-prob carries at most `perLogprob`, so r carries 2β of it.
+inline constexpr double rewardMax(double beta, double perLogprob = kLogprobMaxVsF64) {
+    return 2 * beta * perLogprob;
+}
+/// Σ over n tokens of errors whose mean is at most `meanPerToken`: at most n times that mean.
+inline constexpr double sumOf(std::size_t n, double meanPerToken) {
+    return static_cast<double>(n) * meanPerToken;
+}
+
+/// Fixtures README: beam scores (sum of log-probs / length) within 1e-4 of the float64 re-score.
+inline constexpr double kBeamScoreVsF64 = 1e-4;
+
+/// Numbers recomputed in double from the very same floats (Σ, σ, β·Δ): only double round-off
+/// separates them, ~1e-16 relative; 1e-9 leaves room for sums of a few thousand terms.
+inline constexpr double kSameFloatsInDouble = 1e-9;
+
+/// A number written to text (JSON, CSV) and parsed back: printed with ≥ 9 significant digits,
+/// which round-trips a float32 to within 1e-7 relative; 1e-6 absolute covers |values| ≤ 10.
+inline constexpr double kPrintedFloat32 = 1e-6;
+
+// --- half precision -------------------------------------------------------------------------
+/// bf16 compute of an f32 checkpoint: bf16 keeps 8 mantissa bits (relative 2^-9 ≈ 2e-3 per op);
+/// through 3 layers of logits of magnitude ~10–50 that is up to ~0.1–0.5 nats per token.
+inline constexpr double kBf16ComputeMax = 0.5;
+/// …and its per-sequence mean (errors of both signs average out to a fifth of the max).
+inline constexpr double kBf16ComputeMean = 0.1;
+
+/// Max and mean |a − b| of paired values, printed by every numeric test.
+struct DiffStats {
+    double max = 0;
+    double sum = 0;
+    std::size_t count = 0;
+
+    void add(double a, double b) {
+        const double d = std::abs(a - b);
+        // NaN never passes: it is recorded as an infinite difference.
+        max = std::max(max, std::isnan(d) ? INFINITY : d);
+        sum += std::isnan(d) ? INFINITY : d;
+        ++count;
+    }
+    double mean() const { return count ? sum / static_cast<double>(count) : 0.0; }
+
+    /// One line, e.g. "llama_gqa incremental vs full: max 1.1e-05 mean 2.3e-06 over 127 (bound 1e-04)".
+    QString describe(const QString& what, double bound) const {
+        return QStringLiteral("%1: max %2 mean %3 over %4 (bound %5)")
+            .arg(what)
+            .arg(max, 0, 'g', 3)
+            .arg(mean(), 0, 'g', 3)
+            .arg(count)
+            .arg(bound, 0, 'g', 3);
+    }
+    /// Prints describe() and returns whether max is within `bound`.
+    bool report(const QString& what, double bound) const {
+        qInfo().noquote() << describe(what, bound);
+        return max <= bound;
+    }
+};
+
+} // namespace cl::tol
