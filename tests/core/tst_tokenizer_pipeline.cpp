@@ -78,6 +78,7 @@ private slots:
     void replaceNormalizers_data();
     void replaceNormalizers();
     void exactByteSpans();
+    void addedTokenPasses();
     void templateProcessing();
     void decoderReplaceRegex();
     void unsupportedComponents_data();
@@ -268,6 +269,35 @@ void TestTokenizerPipeline::exactByteSpans() {
     const cl::NormalizedText emoji("\xF0\x9F\xA4\x97", 10);
     QCOMPARE(emoji.coveredRange(0, 2), (Span{10, 12}));
     QCOMPARE(emoji.coveredRange(2, 4), (Span{12, 14}));
+}
+
+void TestTokenizerPipeline::addedTokenPasses() {
+    // normalized: false tokens match the raw text first; normalized: true ones match after the
+    // normalizer (HF added_vocabulary.rs extract_and_normalize). special decides skipping.
+    json j = tinyTokenizer();
+    j["normalizer"] = {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", "_"}};
+    j["added_tokens"].push_back({{"id", 20},
+                                 {"content", "c_d"},
+                                 {"single_word", false},
+                                 {"lstrip", false},
+                                 {"rstrip", false},
+                                 {"normalized", true},
+                                 {"special", false}});
+    j["added_tokens"].push_back({{"id", 21},
+                                 {"content", "e e"},
+                                 {"single_word", false},
+                                 {"lstrip", false},
+                                 {"rstrip", false},
+                                 {"normalized", false},
+                                 {"special", false}});
+    const auto tok = make(j);
+    tok->setExactByteSpans(true);
+    const auto enc = tok->encode("c d e e", false).value();
+    QCOMPARE(enc.ids, (Ids{20, 6, 21}));
+    QCOMPARE(enc.offsets, (std::vector<Span>{{0, 3}, {3, 4}, {4, 7}}));
+    // "e_e" is not "e e": the raw-text token does not see the normalized text.
+    QCOMPARE(tok->encode("e_e", false).value().ids, (Ids{4, 6, 4}));
+    QCOMPARE(tok->decode({20, 11}, true), std::string("c_d")); // [CLS] is special, c_d is not
 }
 
 void TestTokenizerPipeline::templateProcessing() {
