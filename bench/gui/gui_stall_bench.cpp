@@ -2,7 +2,7 @@
 // (GPT-NeoX 6 x 512, vocab 50304, 70 M parameters each) load, score and rescore during typing,
 // measured with a 2 ms timer on the GUI thread. The goal (issue #6) is < 50 ms; the test suite
 // checks the threading by order of events instead (tests/ui/tst_gui_responsiveness.cpp).
-// Run: QT_QPA_PLATFORM=offscreen ./build/bench/gui/gui_stall_bench
+// Run: QT_QPA_PLATFORM=offscreen ./build/bench/gui_stall_bench
 
 #include "tests/ui/fixture_models.h"
 
