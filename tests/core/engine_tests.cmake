@@ -24,3 +24,6 @@ cl_add_test(tst_pickle_checkpoints SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_pickl
 cl_add_test(tst_checkpoint_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_checkpoint_cli.cpp
             LIBS creditlens_checkpoint LABELS model)
 add_dependencies(tst_checkpoint_cli creditlens-cli)
+# New architectures, rope scaling and EOS lists (issue #14) against HF 4.40's references.
+cl_add_test(tst_model_parity_ext SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_model_parity_ext.cpp
+            LIBS creditlens_core LABELS model)
