@@ -55,6 +55,7 @@ private slots:
     void slidingWindowIncremental();
     void dynamicNtkIncremental();
     void eosList();
+    void configs();
     void refusals_data();
     void refusals();
 };
@@ -263,6 +264,48 @@ void TestModelParityExt::eosList() {
     auto first = cl::beamSearch(*m.value(), prompt, o);
     QVERIFY2(first.ok(), first.error().c_str());
     QCOMPARE(first->front().ids.size(), size_t(12));
+}
+
+void TestModelParityExt::configs() {
+    // What each unit reads from the fixtures' config.json (issue #14).
+    CL_REQUIRE_FIXTURES();
+    auto config = [](const char* name) {
+        auto c = cl::ModelConfig::fromFile(cl::test::fixtureStd(QString("models/") + name +
+                                                                "/config.json"));
+        if (!c.ok()) {
+            qWarning("%s", c.error().c_str());
+        }
+        return c.value();
+    };
+    const cl::ModelConfig qwen2 = config("qwen2");
+    QCOMPARE(qwen2.arch, cl::Architecture::Qwen2);
+    QVERIFY(qwen2.attentionBias && !qwen2.attentionOutBias);
+    QCOMPARE(qwen2.slidingWindow, int64_t(4096)); // applied although use_sliding_window is false
+    QCOMPARE(config("mistral_swa16").slidingWindow, int64_t(16));
+    const cl::ModelConfig gemma = config("gemma");
+    QCOMPARE(gemma.activation, std::string("gelu_pytorch_tanh")); // hidden_act says "gelu"
+    QCOMPARE(gemma.headDim, 16);
+    QVERIFY(gemma.norm == cl::NormKind::RmsNormOffset);
+    QCOMPARE(gemma.embedScale, std::sqrt(32.0));
+    QVERIFY(gemma.tieEmbeddings);
+    auto noActivation = cl::ModelConfig::fromJson(
+        R"({"model_type":"gemma","vocab_size":10,"hidden_size":8,"num_hidden_layers":1,
+            "num_attention_heads":2,"intermediate_size":16,"hidden_act":"gelu",
+            "hidden_activation":null})", "c.json");
+    QVERIFY2(noActivation.ok(), noActivation.error().c_str());
+    QCOMPARE(noActivation->activation, std::string("gelu_pytorch_tanh"));
+    const cl::ModelConfig olmo = config("olmo");
+    QCOMPARE(olmo.clipQkv, 1.5);
+    QCOMPARE(olmo.normEps, 1e-5);
+    QVERIFY(olmo.norm == cl::NormKind::LayerNormNoAffine);
+    const cl::ModelConfig qkln = config("stablelm_2_qkln");
+    QCOMPARE(qkln.rotaryDims, 4);
+    QVERIFY(qkln.qkNorm && qkln.parallelResidual && qkln.sharedNorm);
+    QVERIFY(!config("stablelm_2").sharedNorm);
+    const cl::ModelConfig dynamic = config("llama_rope_dynamic");
+    QCOMPARE(dynamic.ropeScalingType, std::string("dynamic"));
+    QCOMPARE(dynamic.contextLength(), int64_t(128));
+    QCOMPARE(config("llama_rope_linear").contextLength(), int64_t(128));
 }
 
 void TestModelParityExt::refusals_data() {
