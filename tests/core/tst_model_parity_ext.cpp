@@ -29,9 +29,15 @@ std::vector<int32_t> idList(const json& v) {
     return v.is_array() ? v.get<std::vector<int32_t>>() : std::vector<int32_t>{v.get<int32_t>()};
 }
 
-const char* const kArchitectures[] = {"qwen2",           "mistral_swa16",     "gemma",
-                                      "olmo",            "stablelm_2",        "stablelm_2_qkln",
-                                      "llama_rope_linear", "llama_rope_dynamic", "llama3_eos_list"};
+const char* const kArchitectures[] = {"qwen2",
+                                      "mistral_swa16",
+                                      "gemma",
+                                      "olmo",
+                                      "stablelm_2",
+                                      "stablelm_2_qkln",
+                                      "llama_rope_linear",
+                                      "llama_rope_dynamic",
+                                      "llama3_eos_list"};
 
 /// Log-probs held by a sequence (position 0 has none) against the float64 reference.
 cl::tol::DiffStats compare(const std::vector<double>& held, const std::vector<double>& expected,
@@ -91,8 +97,7 @@ void TestModelParityExt::logprobs() {
         worstMax = std::max(worstMax, d.max);
         worstMean = std::max(worstMean, d.mean());
     }
-    qInfo("%s: largest max |d| %.3g, largest mean |d| %.3g", qPrintable(name), worstMax,
-          worstMean);
+    qInfo("%s: largest max |d| %.3g, largest mean |d| %.3g", qPrintable(name), worstMax, worstMean);
 }
 
 void TestModelParityExt::generations() {
@@ -233,8 +238,8 @@ void TestModelParityExt::dynamicNtkIncremental() {
     QVERIFY(t.append({ids128.begin(), ids128.begin() + 100}).ok());
     QVERIFY(t.append({ids128.begin() + 100, ids128.end()}).ok());
     const cl::tol::DiffStats d128 = compare(t.logprobs(), exp128, exp128.size());
-    QVERIFY(d128.report("llama_rope_dynamic 128 by two extends vs fp64",
-                        cl::tol::kLogprobMaxVsF64));
+    QVERIFY(
+        d128.report("llama_rope_dynamic 128 by two extends vs fp64", cl::tol::kLogprobMaxVsF64));
     auto tooLong = t.append({5});
     QVERIFY(!tooLong.ok());
     QVERIFY2(tooLong.error().find("context of 128 tokens") != std::string::npos,
@@ -270,8 +275,8 @@ void TestModelParityExt::configs() {
     // What each unit reads from the fixtures' config.json (issue #14).
     CL_REQUIRE_FIXTURES();
     auto config = [](const char* name) {
-        auto c = cl::ModelConfig::fromFile(cl::test::fixtureStd(QString("models/") + name +
-                                                                "/config.json"));
+        auto c = cl::ModelConfig::fromFile(
+            cl::test::fixtureStd(QString("models/") + name + "/config.json"));
         if (!c.ok()) {
             qWarning("%s", c.error().c_str());
         }
@@ -291,7 +296,8 @@ void TestModelParityExt::configs() {
     auto noActivation = cl::ModelConfig::fromJson(
         R"({"model_type":"gemma","vocab_size":10,"hidden_size":8,"num_hidden_layers":1,
             "num_attention_heads":2,"intermediate_size":16,"hidden_act":"gelu",
-            "hidden_activation":null})", "c.json");
+            "hidden_activation":null})",
+        "c.json");
     QVERIFY2(noActivation.ok(), noActivation.error().c_str());
     QCOMPARE(noActivation->activation, std::string("gelu_pytorch_tanh"));
     const cl::ModelConfig olmo = config("olmo");

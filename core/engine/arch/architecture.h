@@ -14,9 +14,9 @@ namespace cl {
 
 struct ArchitectureUnit {
     Architecture id;
-    std::string modelType;               ///< config.json model_type, e.g. "qwen2"
-    std::string className;               ///< HF class, e.g. "Qwen2ForCausalLM"
-    std::string prefix;                  ///< base-model prefix of weight names, e.g. "model."
+    std::string modelType; ///< config.json model_type, e.g. "qwen2"
+    std::string className; ///< HF class, e.g. "Qwen2ForCausalLM"
+    std::string prefix;    ///< base-model prefix of weight names, e.g. "model."
     /// Reads the family's keys into c and describes its block (norm, MLP, attention extras).
     /// vocab, dtype and token ids are read before; shared checks run after.
     void (*readConfig)(const ConfigReader& r, ModelConfig& c);

@@ -44,6 +44,6 @@ void weights(const ModelConfig& c, std::vector<WeightSpec>& s) {
 } // namespace
 
 const ArchitectureUnit kGemmaUnit{Architecture::Gemma, "gemma", "GemmaForCausalLM", "model.",
-                                  readConfig, weights};
+                                  readConfig,          weights};
 
 } // namespace cl

@@ -60,7 +60,7 @@ void weights(const ModelConfig& c, std::vector<WeightSpec>& s) {
 
 } // namespace
 
-const ArchitectureUnit kGpt2Unit{Architecture::Gpt2, "gpt2", "GPT2LMHeadModel", "transformer.",
-                                 readConfig, weights};
+const ArchitectureUnit kGpt2Unit{Architecture::Gpt2, "gpt2",     "GPT2LMHeadModel",
+                                 "transformer.",     readConfig, weights};
 
 } // namespace cl

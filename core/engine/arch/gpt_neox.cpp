@@ -58,6 +58,6 @@ void weights(const ModelConfig& c, std::vector<WeightSpec>& s) {
 } // namespace
 
 const ArchitectureUnit kGptNeoXUnit{Architecture::GptNeoX, "gpt_neox", "GPTNeoXForCausalLM",
-                                    "gpt_neox.", readConfig, weights};
+                                    "gpt_neox.",           readConfig, weights};
 
 } // namespace cl

@@ -52,10 +52,10 @@ void weights(const ModelConfig& c, std::vector<WeightSpec>& s) {
 } // namespace
 
 const ArchitectureUnit kLlamaUnit{Architecture::Llama, "llama", "LlamaForCausalLM", "model.",
-                                  readLlama, weights};
-const ArchitectureUnit kMistralUnit{Architecture::Mistral, "mistral", "MistralForCausalLM",
-                                    "model.", readMistral, weights};
+                                  readLlama,           weights};
+const ArchitectureUnit kMistralUnit{
+    Architecture::Mistral, "mistral", "MistralForCausalLM", "model.", readMistral, weights};
 const ArchitectureUnit kQwen2Unit{Architecture::Qwen2, "qwen2", "Qwen2ForCausalLM", "model.",
-                                  readQwen2, weights};
+                                  readQwen2,           weights};
 
 } // namespace cl

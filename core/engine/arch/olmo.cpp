@@ -36,7 +36,7 @@ void weights(const ModelConfig& c, std::vector<WeightSpec>& s) {
 
 } // namespace
 
-const ArchitectureUnit kOlmoUnit{Architecture::Olmo, "olmo", "OlmoForCausalLM", "model.",
-                                 readConfig, weights};
+const ArchitectureUnit kOlmoUnit{Architecture::Olmo, "olmo",     "OlmoForCausalLM",
+                                 "model.",           readConfig, weights};
 
 } // namespace cl

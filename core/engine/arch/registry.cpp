@@ -44,9 +44,9 @@ const ArchitectureUnit* findArchitecture(const std::string& key, const std::stri
     for (const auto& [names, missing] : knownUnsupported()) {
         for (const std::string& n : names) {
             if (key == n) {
-                throw std::runtime_error(path + ": architecture \"" + key + "\" needs " + missing +
-                                         ", which CreditLens does not compute; supported: " +
-                                         supportedArchitectures());
+                throw std::runtime_error(
+                    path + ": architecture \"" + key + "\" needs " + missing +
+                    ", which CreditLens does not compute; supported: " + supportedArchitectures());
             }
         }
     }

@@ -38,15 +38,15 @@ void weights(const ModelConfig& c, std::vector<WeightSpec>& s) {
                        s);
         }
         arch::llamaAttention(c, l, s);
-        if (c.qkNorm) {
+        if (c.qkNorm) { // q_layernorm.norms.<h>.weight per query head, k_ per kv head
             const std::string p = arch::layerPrefix(l) + "self_attn.";
             for (int h = 0; h < c.heads; ++h) {
-                s.push_back({Slot::QNormW, l, p + "q_layernorm.norms." + std::to_string(h) +
-                             ".weight", {c.headDim}, true, h});
+                const std::string name = p + "q_layernorm.norms." + std::to_string(h) + ".weight";
+                s.push_back({Slot::QNormW, l, name, {c.headDim}, true, h});
             }
             for (int h = 0; h < c.kvHeads; ++h) {
-                s.push_back({Slot::KNormW, l, p + "k_layernorm.norms." + std::to_string(h) +
-                             ".weight", {c.headDim}, true, h});
+                const std::string name = p + "k_layernorm.norms." + std::to_string(h) + ".weight";
+                s.push_back({Slot::KNormW, l, name, {c.headDim}, true, h});
             }
         }
         arch::gatedMlp(c, l, s);
@@ -55,7 +55,7 @@ void weights(const ModelConfig& c, std::vector<WeightSpec>& s) {
 
 } // namespace
 
-const ArchitectureUnit kStableLmUnit{Architecture::StableLm, "stablelm", "StableLmForCausalLM",
-                                     "model.", readConfig, weights};
+const ArchitectureUnit kStableLmUnit{
+    Architecture::StableLm, "stablelm", "StableLmForCausalLM", "model.", readConfig, weights};
 
 } // namespace cl
