@@ -3,6 +3,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/json_output.h"
 #include "core/engine/beam_scoring.h"
+#include "core/engine/load_warnings.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
 #include "core/text/tokenizer.h"
@@ -32,6 +33,43 @@ struct Loaded {
     std::unique_ptr<Model> policy, reference;
     std::unique_ptr<Tokenizer> tokenizer;
 };
+
+/// The load warnings `score` prints too (core/engine/load_warnings.h), on stderr.
+void printLoadWarnings(const BeamArgs& a, const Loaded& l, const std::string& tokDir) {
+    std::vector<LoadWarning> warnings;
+    if (l.reference) {
+        if (auto w = referenceBaseWarning(l.policy->info(), l.reference->info())) {
+            warnings.push_back(*w);
+        }
+    }
+    if (l.tokenizer) {
+        namespace fs = std::filesystem;
+        const bool refHasOwn = l.reference && tokDir == a.policy &&
+                               (fs::exists(fs::path(a.reference) / "tokenizer.json") ||
+                                fs::exists(fs::path(a.reference) / "tokenizer.model"));
+        if (refHasOwn) {
+            auto other = Tokenizer::load(a.reference);
+            if (!other) {
+                throw CliError("reference: " + other.error());
+            }
+            if (auto w = tokenizerPairWarning(*l.tokenizer, *other.value(), a.policy,
+                                              a.reference)) {
+                warnings.push_back(*w);
+            }
+        }
+        if (auto w = tokenizerFitWarning(*l.tokenizer, tokDir, l.policy->info())) {
+            warnings.push_back(*w);
+        }
+        if (a.promptIds.empty()) {
+            if (auto w = rawTemplateWarning(a.templateName, tokDir, namesChatTemplate(tokDir))) {
+                warnings.push_back(*w);
+            }
+        }
+    }
+    for (const LoadWarning& w : warnings) {
+        std::cerr << "warning: " << w.message << "\n";
+    }
+}
 
 Loaded loadModels(const BeamArgs& a, bool needReference) {
     Loaded l;
@@ -64,6 +102,7 @@ Loaded loadModels(const BeamArgs& a, bool needReference) {
         }
         l.tokenizer = std::move(t.value());
     }
+    printLoadWarnings(a, l, tokDir);
     return l;
 }
 

@@ -32,6 +32,12 @@ void run(const ScoreArgs& a) {
         throw CliError(scorer.error());
     }
     scorer.value()->setBeta(a.beta);
+    for (const LoadWarning& w : scorer.value()->loadWarnings()) {
+        std::cerr << "warning: " << w.message << "\n";
+    }
+    if (auto w = scorer.value()->templateWarning(a.templateName)) {
+        std::cerr << "warning: " << w->message << "\n";
+    }
     std::ofstream file;
     if (!a.output.empty() && a.output != "-") {
         file.open(a.output, std::ios::binary);

@@ -1,5 +1,6 @@
 #include "core/engine/reward_scorer.h"
 
+#include "core/engine/load_warnings.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
 #include "core/engine/sequence.h"
@@ -25,6 +26,9 @@ struct RewardScorer::Impl {
     std::unique_ptr<Tokenizer> tokenizer; // may be null: ids-only scoring still works
     std::string tokenizerError;
     std::string chatTemplate;
+    std::string tokenizerDir;      // where the tokenizer (and tokenizer_config.json) came from
+    bool namesChatTemplate = false;
+    std::vector<LoadWarning> warnings;
     std::unique_ptr<Sequence> policySeq;
     std::unique_ptr<Sequence> referenceSeq;
     std::atomic<bool> cancel{false};
@@ -117,6 +121,9 @@ Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& poli
                      std::to_string(impl->reference->info().vocabSize) +
                      "; both must share one tokenizer"};
     }
+    if (auto w = referenceBaseWarning(impl->policy->info(), impl->reference->info())) {
+        impl->warnings.push_back(*w);
+    }
     // A policy.pt folder holds no tokenizer: the reference's, else the one beside --config.
     const std::string tokDir =
         hasTokenizer(policyDir) ? policyDir
@@ -133,19 +140,20 @@ Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& poli
             if (!other) {
                 return Error{"reference: " + other.error()};
             }
-            if (other.value()->fingerprint() != impl->tokenizer->fingerprint()) {
-                return Error{"the policy and reference tokenizers differ (vocabulary or special "
-                             "tokens): " + policyDir + " vs " + referenceDir +
-                             "; implicit rewards need one shared tokenizer"};
+            // Issue #15: a warning, not a refusal (an SFT'd policy often adds a pad or chat
+            // token to its base's tokenizer); the reference is scored with the policy's.
+            if (auto w = tokenizerPairWarning(*impl->tokenizer, *other.value(), policyDir,
+                                              referenceDir)) {
+                impl->warnings.push_back(*w);
             }
         }
-        if (impl->tokenizer->vocabSize() > impl->policy->info().vocabSize) {
-            return Error{tokDir + ": the tokenizer has " +
-                         std::to_string(impl->tokenizer->vocabSize()) +
-                         " ids but the model only " +
-                         std::to_string(impl->policy->info().vocabSize)};
+        // Issue #15: ids beyond the embedding are refused per text by Sequence::append.
+        if (auto w = tokenizerFitWarning(*impl->tokenizer, tokDir, impl->policy->info())) {
+            impl->warnings.push_back(*w);
         }
         impl->chatTemplate = readChatTemplate(tokDir);
+        impl->tokenizerDir = tokDir;
+        impl->namesChatTemplate = namesChatTemplate(tokDir);
     } else {
         impl->tokenizerError = "no tokenizer.json or tokenizer.model in " + policyDir + " or " +
                                referenceDir + "; only token ids can be scored";
@@ -187,6 +195,12 @@ const std::string& RewardScorer::chatTemplate() const {
 }
 const Tokenizer* RewardScorer::tokenizer() const {
     return m_impl->tokenizer.get();
+}
+const std::vector<LoadWarning>& RewardScorer::loadWarnings() const {
+    return m_impl->warnings;
+}
+std::optional<LoadWarning> RewardScorer::templateWarning(const std::string& templateName) const {
+    return rawTemplateWarning(templateName, m_impl->tokenizerDir, m_impl->namesChatTemplate);
 }
 
 Result<ResponseScore> RewardScorer::Impl::run(const TemplatedSequence& seq,
@@ -270,8 +284,11 @@ Result<Alternatives> RewardScorer::alternatives(const ScoreRequest& request, int
         return Error{!pol ? pol.error() : ref.error()};
     }
     // Padded vocab rows beyond the tokenizer are never real tokens.
-    const int64_t vocab = m_impl->tokenizer ? m_impl->tokenizer->vocabSize()
-                                            : static_cast<int64_t>(pol->size());
+    // A tokenizer larger than the embedding (a load warning) is clipped to the model's rows.
+    const int64_t vocab =
+        m_impl->tokenizer ? std::min<int64_t>(m_impl->tokenizer->vocabSize(),
+                                              static_cast<int64_t>(pol->size()))
+                          : static_cast<int64_t>(pol->size());
     std::vector<int32_t> order(vocab);
     std::iota(order.begin(), order.end(), 0);
     const int32_t written = scored->tokens[static_cast<size_t>(position)].id;

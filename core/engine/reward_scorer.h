@@ -4,10 +4,12 @@
 
 #include "core/common/progress.h"
 #include "core/common/result.h"
+#include "core/engine/load_warnings.h"
 #include "core/engine/model_info.h"
 #include "core/engine/scoring_types.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,9 +40,9 @@ class RewardScorer {
 public:
     ~RewardScorer();
 
-    /// Loads both models (progress counts bytes over both) and checks that they share a
-    /// tokenizer (vocabulary and special tokens); refuses a mismatch with a clear message.
-    /// The tokenizer is read from the policy folder (reference folder as fallback).
+    /// Loads both models (progress counts bytes over both); refuses two models whose
+    /// vocabulary sizes differ. The tokenizer is read from the policy folder (reference folder
+    /// as fallback). What loads but deserves a word is in loadWarnings().
     static Result<std::unique_ptr<RewardScorer>> load(const std::string& policyDir,
                                                       const std::string& referenceDir,
                                                       const LoadOptions& options = {},
@@ -78,6 +80,14 @@ public:
 
     /// The shared tokenizer, or nullptr when the folders hold none (ids-only scoring).
     const Tokenizer* tokenizer() const;
+
+    /// What load() found that does not stop scoring, in this order: the reference is not the
+    /// policy's base (architecture or shapes differ), the two tokenizers differ, the tokenizer
+    /// has more ids than the model's embedding. One sentence each (core/engine/load_warnings.h).
+    const std::vector<LoadWarning>& loadWarnings() const;
+    /// The warning for scoring with `templateName` when the tokenizer's folder names a
+    /// chat_template and the name is "raw"; nullopt otherwise.
+    std::optional<LoadWarning> templateWarning(const std::string& templateName) const;
 
     struct Impl;
 
