@@ -12,6 +12,12 @@ EngineClient::EngineClient(QObject* parent) : QObject(parent) {
 
     // Worker signals arrive here queued, on the GUI thread.
     connect(m_worker, &EngineWorker::loadProgress, this, &EngineClient::loadProgress);
+    // Emitted by the worker right before loaded(), so it arrives first (same queue).
+    connect(m_worker, &EngineWorker::loadWarnings, this,
+            [this](const QStringList& warnings, const QString& rawTemplateWarning) {
+                m_pendingWarnings = warnings;
+                m_pendingRawWarning = rawTemplateWarning;
+            });
     connect(m_worker, &EngineWorker::loaded, this,
             [this](const ModelInfo& policy, const ModelInfo& reference) {
                 m_loading = false;
@@ -20,6 +26,8 @@ EngineClient::EngineClient(QObject* parent) : QObject(parent) {
                 m_reference = reference;
                 m_policyDir = m_pendingPolicy;
                 m_referenceDir = m_pendingReference;
+                m_loadWarnings = m_pendingWarnings;
+                m_rawTemplateWarning = m_pendingRawWarning;
                 emit loaded(policy, reference);
             });
     connect(m_worker, &EngineWorker::loadFailed, this, [this](const QString& message) {

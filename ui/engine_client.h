@@ -6,6 +6,7 @@
 #include "ui/engine_types.h"
 
 #include <QObject>
+#include <QStringList>
 #include <QThread>
 
 #include <functional>
@@ -26,6 +27,10 @@ public:
     bool isLoaded() const { return m_loaded; }
     const ModelInfo& policyInfo() const { return m_policy; }
     const ModelInfo& referenceInfo() const { return m_reference; }
+    /// The loaded pair's load warnings (RewardScorer::loadWarnings), one sentence each.
+    const QStringList& loadWarnings() const { return m_loadWarnings; }
+    /// The warning for the "raw" template with the loaded tokenizer; empty when none applies.
+    const QString& rawTemplateWarning() const { return m_rawTemplateWarning; }
     QString policyDir() const { return m_policyDir; }
     QString referenceDir() const { return m_referenceDir; }
 
@@ -61,6 +66,10 @@ private:
     bool m_loaded = false;
     ModelInfo m_policy;
     ModelInfo m_reference;
+    QStringList m_loadWarnings;
+    QString m_rawTemplateWarning;
+    QStringList m_pendingWarnings; // of the load in flight, until loaded()
+    QString m_pendingRawWarning;
     QString m_policyDir;
     QString m_referenceDir;
     QString m_pendingPolicy;

@@ -112,11 +112,18 @@ void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
     scorer->setBeta(m_beta);
     const ModelInfo policy = scorer->policyInfo();
     const ModelInfo reference = scorer->referenceInfo();
+    QStringList warnings;
+    for (const LoadWarning& w : scorer->loadWarnings()) {
+        warnings.append(QString::fromStdString(w.message));
+    }
+    const std::optional<LoadWarning> raw = scorer->templateWarning("raw");
+    const QString rawWarning = raw ? QString::fromStdString(raw->message) : QString();
     {
         QMutexLocker lock(&m_mutex);
         m_scorer.swap(scorer);
     }
     scorer.reset(); // the old pair is freed here, on the worker thread, outside the lock
+    emit loadWarnings(warnings, rawWarning);
     emit loaded(policy, reference);
 }
 

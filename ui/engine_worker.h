@@ -12,6 +12,7 @@
 #include <QMutex>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -57,6 +58,9 @@ public slots:
 
 signals:
     void loadProgress(const QString& stage, qint64 done, qint64 total);
+    /// Emitted just before loaded(): the pair's load warnings, and the warning that scoring
+    /// with the "raw" template would give (empty when the tokenizer names no chat_template).
+    void loadWarnings(const QStringList& warnings, const QString& rawTemplateWarning);
     void loaded(const cl::ModelInfo& policy, const cl::ModelInfo& reference);
     void loadFailed(const QString& message);
     void scored(int slot, quint64 generation, const cl::ScoreRequest& request,

@@ -263,6 +263,8 @@ void MainWindow::connectActions() {
 }
 
 void MainWindow::connectEngine() {
+    connect(m_workbench->promptPane(), &PromptPane::inputChanged, this,
+            &MainWindow::updateTemplateWarning);
     connect(m_engine, &EngineClient::loadProgress, this,
             [this](const QString& stage, qint64 done, qint64 total) {
                 m_progress->setRange(0, total > 0 ? 1000 : 0);
@@ -274,6 +276,7 @@ void MainWindow::connectEngine() {
                 m_progress->hide();
                 m_cancelButton->hide();
                 m_models->setModels(policy, reference);
+                showLoadWarnings();
                 addRecentPair(m_engine->policyDir(), m_engine->referenceDir());
                 m_lastError.clear();
                 updateTitle();

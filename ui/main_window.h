@@ -97,6 +97,8 @@ private:
     // main_window_io.cpp
     void chooseFolder(bool policy);
     void startLoad();
+    void showLoadWarnings();
+    void updateTemplateWarning();
     void addRecentPair(const QString& policy, const QString& reference);
     void rebuildRecentMenu();
     void exportFigure();

@@ -7,6 +7,7 @@
 #include "ui/compare_panel.h"
 #include "ui/engine_client.h"
 #include "ui/figure_renderer.h"
+#include "ui/model_panel.h"
 #include "ui/prompt_pane.h"
 #include "ui/response_pane.h"
 #include "ui/reward_editor.h"
@@ -75,6 +76,40 @@ void MainWindow::startLoad() {
     m_progress->show();
     m_cancelButton->show();
     m_engine->load(m_policyDir, m_referenceDir);
+}
+
+void MainWindow::showLoadWarnings() {
+    // Issues #14/#15: what loads but deserves a word. The Models panel keeps the sentences;
+    // the status bar says that there are some.
+    const QStringList warnings = m_engine->loadWarnings();
+    m_models->setLoadWarnings(warnings);
+    m_models->setTemplateWarning({});
+    updateTemplateWarning();
+    const int count = m_models->warnings().size();
+    if (count == 0) {
+        return;
+    }
+    statusBar()->showMessage(count == 1 ? m_models->warnings().front()
+                                        : tr("%1 warnings about this pair: see the Models panel")
+                                              .arg(count),
+                             15000);
+    if (auto* dock = findChild<QDockWidget*>("modelsDock")) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::updateTemplateWarning() {
+    const bool raw = m_workbench->promptPane()->templateName() == QLatin1String("raw");
+    const QString warning =
+        raw && m_engine->isLoaded() ? m_engine->rawTemplateWarning() : QString();
+    if (warning == m_models->templateWarning()) {
+        return; // typing in the prompt changes nothing here
+    }
+    m_models->setTemplateWarning(warning);
+    if (!warning.isEmpty()) {
+        statusBar()->showMessage(warning, 15000);
+    }
 }
 
 void MainWindow::addRecentPair(const QString& policy, const QString& reference) {

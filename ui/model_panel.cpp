@@ -1,7 +1,10 @@
 #include "ui/model_panel.h"
 
+#include "core/engine/load_warnings.h"
+
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLabel>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -19,6 +22,12 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     layout->addWidget(m_tree);
+    m_warningLabel = new QLabel(this);
+    m_warningLabel->setObjectName("modelWarnings");
+    m_warningLabel->setWordWrap(true);
+    m_warningLabel->setTextFormat(Qt::PlainText);
+    m_warningLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_warningLabel);
     clear();
 }
 
@@ -50,6 +59,42 @@ void ModelPanel::clear() {
     m_tree->clear();
     auto* item = new QTreeWidgetItem(m_tree, {tr("No models loaded"), {}, {}});
     item->setFirstColumnSpanned(true);
+    m_loadWarnings.clear();
+    m_templateWarning.clear();
+    showWarnings();
+}
+
+void ModelPanel::setLoadWarnings(const QStringList& warnings) {
+    m_loadWarnings = warnings;
+    showWarnings();
+}
+
+void ModelPanel::setTemplateWarning(const QString& warning) {
+    m_templateWarning = warning;
+    showWarnings();
+}
+
+QStringList ModelPanel::warnings() const {
+    QStringList all = m_loadWarnings;
+    if (!m_templateWarning.isEmpty()) {
+        all.append(m_templateWarning);
+    }
+    return all;
+}
+
+QString ModelPanel::value(const QString& property, int column) const {
+    const QList<QTreeWidgetItem*> rows = m_tree->findItems(property, Qt::MatchExactly, 0);
+    return rows.isEmpty() ? QString() : rows.front()->text(column);
+}
+
+void ModelPanel::showWarnings() {
+    const QStringList all = warnings();
+    QStringList lines;
+    for (const QString& w : all) {
+        lines.append(QStringLiteral("⚠ ") + w);
+    }
+    m_warningLabel->setText(lines.join('\n'));
+    m_warningLabel->setVisible(!all.isEmpty());
 }
 
 void ModelPanel::setModels(const ModelInfo& policy, const ModelInfo& reference) {
@@ -69,14 +114,20 @@ void ModelPanel::setModels(const ModelInfo& policy, const ModelInfo& reference) 
     row(tr("Heads (KV)"), QString("%1 (%2)").arg(policy.heads).arg(policy.kvHeads),
         QString("%1 (%2)").arg(reference.heads).arg(reference.kvHeads));
     row(tr("Vocabulary"), QString::number(policy.vocabSize), QString::number(reference.vocabSize));
-    row(tr("Context"), QString::number(policy.maxPositions),
+    row(tr("Context length"), QString::number(policy.maxPositions),
         QString::number(reference.maxPositions));
-    row(tr("Stored dtype"), s(policy.storedDtype), s(reference.storedDtype));
+    row(tr("Dtype"), s(policy.storedDtype), s(reference.storedDtype));
     row(tr("Compute dtype"), s(policy.dtype), s(reference.dtype));
+    row(tr("File format"), s(fileFormatLabel(policy)), s(fileFormatLabel(reference)));
     row(tr("Device"), s(policy.device), s(reference.device));
     row(tr("Checkpoint"), humanBytes(policy.checkpointBytes), humanBytes(reference.checkpointBytes));
-    row(tr("Memory (est.)"), humanBytes(policy.estimatedBytes),
-        humanBytes(reference.estimatedBytes));
+    // The same estimate as `creditlens-cli inspect`: weights in the compute dtype plus a KV
+    // cache filled to the context length.
+    row(tr("Weights"), humanBytes(policy.weightBytes), humanBytes(reference.weightBytes));
+    row(tr("KV cache (context)"), humanBytes(policy.kvCacheBytes),
+        humanBytes(reference.kvCacheBytes));
+    row(tr("Memory (est.)"), humanBytes(policy.weightBytes + policy.kvCacheBytes),
+        humanBytes(reference.weightBytes + reference.kvCacheBytes));
 }
 
 } // namespace cl
