@@ -15,6 +15,11 @@ struct CliError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// A CliError printed exactly as it is, with nothing prepended: a chat template's own message.
+struct CliVerbatimError : CliError {
+    using CliError::CliError;
+};
+
 void addDoctorCommand(CLI::App& app);
 void addLogprobsCommand(CLI::App& app);
 void addTokenizeCommands(CLI::App& app);
@@ -22,6 +27,7 @@ void addLogsCommand(CLI::App& app);
 void addScoreCommand(CLI::App& app);
 void addBeamCommands(CLI::App& app);
 void addTrainDemoCommand(CLI::App& app);
+void addChatRenderCommand(CLI::App& app);
 void addConvertCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
 

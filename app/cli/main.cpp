@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     cl::cli::addScoreCommand(app);
     cl::cli::addBeamCommands(app);
     cl::cli::addTrainDemoCommand(app);
+    cl::cli::addChatRenderCommand(app);
     cl::cli::addConvertCommand(app);
     cl::cli::addInspectCommand(app);
 
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
         // --help/--version exit 0; a usage error exits 2 (CLI11's own codes, 106 and so on,
         // would look like crashes of a subcommand to a calling script).
         return app.exit(e) == 0 ? 0 : 2;
+    } catch (const cl::cli::CliVerbatimError& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
     } catch (const cl::cli::CliError& e) {
         std::cerr << "creditlens-cli: " << e.what() << "\n";
         return 1;

@@ -70,6 +70,32 @@ std::optional<int32_t> idField(const json& j, const char* key) {
     return std::nullopt;
 }
 
+/// `chat_template`: a string, or HF's list of named templates (a malformed value is ignored
+/// here; ChatTemplate::fromTokenizerDir says what is missing).
+void readChatTemplate(const json& j, TokenizerConfig& c) {
+    if (!j.contains("chat_template")) {
+        return;
+    }
+    const json& v = j.at("chat_template");
+    if (v.is_string()) {
+        c.chatTemplate = v.get<std::string>();
+        return;
+    }
+    if (!v.is_array()) {
+        return;
+    }
+    for (const json& entry : v) {
+        if (entry.is_object() && entry.contains("name") && entry.at("name").is_string() &&
+            entry.contains("template") && entry.at("template").is_string()) {
+            c.namedChatTemplates.emplace_back(entry.at("name").get<std::string>(),
+                                              entry.at("template").get<std::string>());
+            if (c.namedChatTemplates.back().first == "default") {
+                c.chatTemplate = c.namedChatTemplates.back().second;
+            }
+        }
+    }
+}
+
 } // namespace
 
 TokenizerConfig readTokenizerConfig(const std::string& dir) {
@@ -83,6 +109,7 @@ TokenizerConfig readTokenizerConfig(const std::string& dir) {
         c.addBos = boolean(*tc, "add_bos_token");
         c.addEos = boolean(*tc, "add_eos_token");
         c.cleanUpSpaces = boolean(*tc, "clean_up_tokenization_spaces");
+        readChatTemplate(*tc, c);
     }
     if (const auto mc = readJsonObject(base / "config.json")) {
         c.bosId = idField(*mc, "bos_token_id");

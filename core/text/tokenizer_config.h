@@ -7,6 +7,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cl {
 
@@ -15,6 +17,12 @@ struct TokenizerConfig {
     std::optional<bool> addBos, addEos;
     std::optional<bool> cleanUpSpaces;
     std::optional<int32_t> bosId, eosId, padId; // config.json
+    /// The model's Jinja chat template: tokenizer_config.json's `chat_template` string, or the
+    /// entry named "default" of its list form [{"name", "template"}, ...] (what transformers
+    /// uses when no template name is asked for).
+    std::optional<std::string> chatTemplate;
+    /// Every entry of the list form, in file order (empty for the string form).
+    std::vector<std::pair<std::string, std::string>> namedChatTemplates;
 };
 
 /// Reads dir/tokenizer_config.json and dir/config.json when they exist. Throws

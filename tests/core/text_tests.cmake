@@ -11,3 +11,10 @@ cl_add_test(tst_spm_bridge SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_spm_bridge.cp
 cl_add_test(tst_tokenizer_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_tokenizer_cli.cpp
             LIBS nlohmann_json::nlohmann_json LABELS unit)
 add_dependencies(tst_tokenizer_cli creditlens-cli)
+# Chat templates (issue #15 item 2): the Jinja interpreter against HF's renderings.
+cl_add_test(tst_chat_template SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_chat_template.cpp
+            LIBS creditlens_text LABELS unit)
+# Runs the built creditlens-cli chat-render (issue #15 contract).
+cl_add_test(tst_chat_template_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_chat_template_cli.cpp
+            LIBS nlohmann_json::nlohmann_json LABELS unit)
+add_dependencies(tst_chat_template_cli creditlens-cli)
