@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <tuple>
 
 namespace cl {
 
@@ -210,34 +211,68 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
             } else {
                 at::Tensor scores = lp + at::tensor(beamScores).unsqueeze(1); // [W, V]
                 // HF 4.40: top max(2, 1 + n_eos)·W candidates, so that W non-EOS ones remain
-                // even when every EOS id of every beam ranks high.
-                const int candidates = std::max<int>(2, 1 + static_cast<int>(eosList.size())) * W;
-                auto [topScores, topIdx] = scores.view({-1}).topk(candidates, 0, true, true);
-                const float* ts = topScores.data_ptr<float>();
-                const int64_t* ti = topIdx.data_ptr<int64_t>();
-                for (int rank = 0; rank < candidates && static_cast<int>(nextBeam.size()) < W;
-                     ++rank) {
-                    const int64_t beam = ti[rank] / vocab;
-                    const int32_t tok = static_cast<int32_t>(ti[rank] % vocab);
-                    bool terminal = isEos(tok);
-                    if (!terminal && !o.stopString.empty()) {
-                        std::vector<int32_t> ids = gen[beam];
-                        ids.push_back(tok);
-                        terminal = tokenizer->decode(ids).find(o.stopString) != std::string::npos;
-                    }
-                    if (terminal) {
-                        if (rank >= W) {
-                            continue; // an EOS outside the top W is ignored
+                // even when every EOS id of every beam ranks high. A stop string can end far
+                // more candidates than that (issue #18: fewer than W beams were left and the
+                // step read past them), so the scan widens until W open candidates are found.
+                const int64_t total = static_cast<int64_t>(W) * vocab;
+                int64_t candidates =
+                    std::min<int64_t>(total, std::max<int64_t>(2, 1 + int64_t(eosList.size())) * W);
+                std::vector<std::pair<Hypothesis, float>> finished;
+                at::Tensor topScores;
+                for (;;) {
+                    nextBeam.clear();
+                    nextToken.clear();
+                    nextScore.clear();
+                    finished.clear();
+                    at::Tensor topIdx;
+                    std::tie(topScores, topIdx) = scores.view({-1}).topk(candidates, 0, true, true);
+                    const float* ts = topScores.data_ptr<float>();
+                    const int64_t* ti = topIdx.data_ptr<int64_t>();
+                    for (int64_t rank = 0;
+                         rank < candidates && static_cast<int>(nextBeam.size()) < W; ++rank) {
+                        const int64_t beam = ti[rank] / vocab;
+                        const int32_t tok = static_cast<int32_t>(ti[rank] % vocab);
+                        bool terminal = isEos(tok);
+                        if (!terminal && !o.stopString.empty()) {
+                            std::vector<int32_t> ids = gen[beam];
+                            ids.push_back(tok);
+                            terminal =
+                                tokenizer->decode(ids).find(o.stopString) != std::string::npos;
                         }
-                        Hypothesis hyp{0, gen[beam], genLp[beam], true};
-                        hyp.ids.push_back(tok);
-                        hyp.logprobs.push_back(lp[beam][tok].item<float>());
-                        pool.add(std::move(hyp), ts[rank], step + 1);
-                        continue;
+                        if (terminal) {
+                            if (rank >= W) {
+                                continue; // an EOS outside the top W is ignored
+                            }
+                            Hypothesis hyp{0, gen[beam], genLp[beam], true};
+                            hyp.ids.push_back(tok);
+                            hyp.logprobs.push_back(lp[beam][tok].item<float>());
+                            finished.emplace_back(std::move(hyp), ts[rank]);
+                            continue;
+                        }
+                        nextBeam.push_back(beam);
+                        nextToken.push_back(tok);
+                        nextScore.push_back(ts[rank]);
                     }
-                    nextBeam.push_back(beam);
-                    nextToken.push_back(tok);
-                    nextScore.push_back(ts[rank]);
+                    if (static_cast<int>(nextBeam.size()) == W || candidates == total) {
+                        break;
+                    }
+                    candidates = std::min<int64_t>(total, candidates * 8);
+                }
+                for (auto& [hyp, score] : finished) {
+                    pool.add(std::move(hyp), score, step + 1);
+                }
+                const float* ts = topScores.data_ptr<float>();
+                if (nextBeam.empty()) {
+                    done = true; // every continuation of every beam ended
+                    ++step;
+                    break;
+                }
+                // Still short (a tiny vocabulary): the missing rows repeat the first open
+                // candidate with a score that never wins, as the dead beams of step 1.
+                while (static_cast<int>(nextBeam.size()) < W) {
+                    nextBeam.push_back(nextBeam.front());
+                    nextToken.push_back(nextToken.front());
+                    nextScore.push_back(-1e9f);
                 }
                 done = pool.done(ts[0], step + 1);
                 std::vector<std::vector<int32_t>> g(W);

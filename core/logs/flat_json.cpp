@@ -38,6 +38,7 @@ bool FlatJsonScanner::parse(std::string_view text, std::string& error) {
     m_error = &error;
     m_path.clear();
     m_count = 0;
+    m_replacedSurrogates = 0;
     skipSpace();
     if (m_p == m_end || *m_p != '{') {
         return fail("expected a JSON object starting with '{'");
@@ -243,6 +244,9 @@ bool FlatJsonScanner::parseString(std::string& out) {
                 m_p[1] == 'u' && hex4(m_p + 2, low) && low >= 0xDC00 && low < 0xE000) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 m_p += 6;
+            } else if (cp >= 0xD800 && cp < 0xE000) {
+                cp = 0xFFFD; // an unpaired half has no UTF-8 form
+                ++m_replacedSurrogates;
             }
             utf8::append(out, cp);
             break;
@@ -259,8 +263,10 @@ bool FlatJsonScanner::skipArray(int depth) {
     }
     ++m_p; // '['
     bool inString = false;
-    int level = 1;
-    // Arrays carry no scalar metrics; skip them by bracket counting, minding strings.
+    // Arrays carry no scalar metrics; skip them, minding strings, but check that every bracket
+    // closes the one it should (issue #18: "[1}" was accepted).
+    std::string& open = m_brackets; // the closers expected, innermost last
+    open.assign(1, ']');
     while (m_p < m_end) {
         const char c = *m_p++;
         if (inString) {
@@ -272,9 +278,18 @@ bool FlatJsonScanner::skipArray(int depth) {
         } else if (c == '"') {
             inString = true;
         } else if (c == '[' || c == '{') {
-            ++level;
+            if (depth + static_cast<int>(open.size()) > kMaxDepth) {
+                return fail("arrays nested too deeply");
+            }
+            open.push_back(c == '[' ? ']' : '}');
         } else if (c == ']' || c == '}') {
-            if (--level == 0) {
+            if (c != open.back()) {
+                --m_p;
+                return fail(open.back() == ']' ? "expected ']' to close an array"
+                                               : "expected '}' to close an object");
+            }
+            open.pop_back();
+            if (open.empty()) {
                 return true;
             }
         }

@@ -28,6 +28,10 @@ public:
     bool parse(std::string_view text, std::string& error);
 
     std::size_t size() const { return m_count; }
+    /// Unpaired surrogate escapes (\uD800 without its low half, or a lone low half) that the
+    /// last parse() replaced by U+FFFD; the caller warns (issue #18: they were written out as
+    /// invalid UTF-8).
+    std::size_t replacedSurrogates() const { return m_replacedSurrogates; }
     const JsonField& operator[](std::size_t i) const { return m_fields[i]; }
 
 private:
@@ -46,8 +50,10 @@ private:
     std::string* m_error = nullptr;
     std::string m_path; // key prefix of the object being scanned
     std::string m_key;
+    std::string m_brackets; // skipArray's stack, kept to reuse its buffer
     std::vector<JsonField> m_fields;
     std::size_t m_count = 0;
+    std::size_t m_replacedSurrogates = 0;
 };
 
 } // namespace cl::logs

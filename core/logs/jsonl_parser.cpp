@@ -132,6 +132,10 @@ void JsonlParser::parseLine(std::string_view line, int64_t lineNo, RunBuilder& o
         return;
     }
     ++m_records;
+    if (m_scanner.replacedSurrogates() > 0) {
+        out.warn(lineNo, "an unpaired surrogate escape (\\uD800-\\uDFFF without its other half) "
+                         "was replaced by U+FFFD");
+    }
     // First pass: the x-axis fields.
     int stepRank = static_cast<int>(kStepKeys.size());
     double step = 0;

@@ -95,15 +95,29 @@ Result<TailUpdate> LogTail::pollStream(const LogSource& src) {
             return Error{file + ": cannot open for reading"};
         }
         in.seekg(static_cast<std::streamoff>(st.offset + st.carry.size()));
-        std::string fresh((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (fresh.empty()) {
-            continue;
+        // Read in chunks, so that memory stays near one chunk plus the pending unit (issue #18:
+        // a TensorBoard length of gigabytes with a valid CRC was buffered without limit).
+        std::string chunk(kReadChunkBytes, '\0');
+        while (in) {
+            in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+            const auto got = static_cast<std::size_t>(in.gcount());
+            if (got == 0) {
+                break;
+            }
+            std::string data = std::move(st.carry);
+            data.append(chunk.data(), got);
+            const std::size_t used = st.parser->feed(data, /*final=*/false, out);
+            st.offset += used;
+            st.carry = data.substr(used);
+            if (st.carry.size() > kMaxPendingBytes) {
+                out.skip(0, file + ": " + std::to_string(st.carry.size()) +
+                                " bytes at byte " + std::to_string(st.offset) +
+                                " hold no complete line or record (over the limit of " +
+                                std::to_string(kMaxPendingBytes >> 20) + " MiB); skipped");
+                st.offset += st.carry.size();
+                st.carry.clear();
+            }
         }
-        std::string data = std::move(st.carry);
-        data += fresh;
-        const std::size_t used = st.parser->feed(data, /*final=*/false, out);
-        st.offset += used;
-        st.carry = data.substr(used);
     }
     update.newPoints = out.takeAddedCount();
     if (update.reset) {

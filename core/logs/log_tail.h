@@ -25,6 +25,11 @@ struct TailUpdate {
 
 class LogTail {
 public:
+    /// A line or record still incomplete after this many bytes (64 MiB) is skipped with a
+    /// warning instead of being held until it completes; files are read 4 MiB at a time.
+    static constexpr std::size_t kMaxPendingBytes = std::size_t(64) << 20;
+    static constexpr std::size_t kReadChunkBytes = std::size_t(4) << 20;
+
     /// Nothing is read until the first poll(). format Auto detects it on the first poll.
     explicit LogTail(std::string path, Format format = Format::Auto);
     ~LogTail();

@@ -76,6 +76,12 @@ BpeModel::BpeModel(std::vector<std::pair<std::string, int32_t>> vocab,
             throw std::invalid_argument("model.vocab gives token " + quoted(token) +
                                         " the negative id " + std::to_string(id));
         }
+        if (id > kMaxTokenId) {
+            throw std::invalid_argument("model.vocab gives token " + quoted(token) + " the id " +
+                                        std::to_string(id) + "; ids above " +
+                                        std::to_string(kMaxTokenId) +
+                                        " (2^24 - 1) are beyond any real vocabulary");
+        }
         maxId = std::max(maxId, id);
     }
     m_tokens.reserve(vocab.size());

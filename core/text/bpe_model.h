@@ -14,6 +14,11 @@
 
 namespace cl {
 
+/// The largest token id accepted from a vocabulary or an added token (2^24 - 1, 16.7 M; real
+/// vocabularies stop near 262 k). Larger ids would size id tables at gigabytes, and INT32_MAX
+/// overflows the vocabulary size (issue #18).
+constexpr int32_t kMaxTokenId = (1 << 24) - 1;
+
 struct BpeOptions {
     bool byteLevel = false;    ///< words are raw bytes mapped through bytes_to_unicode first
     bool byteFallback = false; ///< unknown characters become <0xXX> pieces when all exist
@@ -33,7 +38,8 @@ struct BpePiece {
 /// is guarded by a mutex).
 class BpeModel {
 public:
-    /// Throws std::invalid_argument with a sentence naming the bad merge (by index) or token.
+    /// Throws std::invalid_argument with a sentence naming the bad merge (by index) or token,
+    /// or a token whose id is negative or above kMaxTokenId.
     /// merges are (left, right) in rank order.
     BpeModel(std::vector<std::pair<std::string, int32_t>> vocab,
              const std::vector<std::pair<std::string, std::string>>& merges, BpeOptions options);

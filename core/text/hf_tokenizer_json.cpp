@@ -64,8 +64,15 @@ std::vector<AddedToken> readAddedTokens(const json& j) {
             fail("added_tokens[" + std::to_string(i) +
                  "] needs an integer id and a content string");
         }
+        const json& id = t.at("id");
+        if (id.is_number_unsigned() ? id.get<uint64_t>() > uint64_t(kMaxTokenId)
+                                    : id.get<int64_t>() < 0 || id.get<int64_t>() > kMaxTokenId) {
+            fail("added_tokens[" + std::to_string(i) + "] has the id " + id.dump() +
+                 "; expected 0 to " + std::to_string(kMaxTokenId) +
+                 " (2^24 - 1; larger ids are beyond any real vocabulary)");
+        }
         AddedToken a;
-        a.id = t.at("id").get<int32_t>();
+        a.id = id.get<int32_t>();
         a.content = t.at("content").get<std::string>();
         a.special = flag(t, "special");
         a.singleWord = flag(t, "single_word");
@@ -214,6 +221,12 @@ std::unique_ptr<HfTokenizer> HfTokenizer::fromJson(const std::string& jsonText,
             for (const auto& [token, id] : model.at("vocab").items()) {
                 if (!id.is_number_integer()) {
                     fail("model.vocab gives token '" + token + "' a non-integer id");
+                }
+                if (id.is_number_unsigned() ? id.get<uint64_t>() > uint64_t(kMaxTokenId)
+                                            : id.get<int64_t>() > kMaxTokenId) {
+                    fail("model.vocab gives token '" + token + "' the id " + id.dump() +
+                         "; ids above " + std::to_string(kMaxTokenId) +
+                         " (2^24 - 1) are beyond any real vocabulary");
                 }
                 vocab.emplace_back(token, id.get<int32_t>());
             }

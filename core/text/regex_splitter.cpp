@@ -85,6 +85,7 @@ std::string withoutMongolianVowelSeparator(const std::string& p) {
 
 struct RegexSplitter::Impl {
     pcre2_code* code = nullptr;
+    std::string pattern; // as given, for error messages
 };
 
 const char* RegexSplitter::gpt2Pattern() {
@@ -92,6 +93,7 @@ const char* RegexSplitter::gpt2Pattern() {
 }
 
 RegexSplitter::RegexSplitter(const std::string& pattern) : m_impl(std::make_unique<Impl>()) {
+    m_impl->pattern = pattern;
     int errorCode = 0;
     PCRE2_SIZE errorOffset = 0;
     const std::string translated = withoutMongolianVowelSeparator(pattern);
@@ -166,8 +168,19 @@ std::vector<RegexSplitter::Piece> RegexSplitter::findMatches(std::string_view te
     while (pos <= text.size()) {
         const int rc = pcre2_match(m_impl->code, subject, text.size(), pos, PCRE2_NO_UTF_CHECK,
                                    match, nullptr);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            break; // the rest is one gap
+        }
         if (rc < 0) {
-            break; // PCRE2_ERROR_NOMATCH, or a limit: the rest is one gap
+            // A match or depth limit, or any other failure: never hand back the rest as one
+            // untokenized piece (issue #18), say why.
+            pcre2_match_data_free(match);
+            PCRE2_UCHAR message[256];
+            pcre2_get_error_message(rc, message, sizeof(message));
+            throw std::runtime_error("the regular expression '" + m_impl->pattern +
+                                     "' failed on the text at byte " + std::to_string(pos) +
+                                     ": " + reinterpret_cast<const char*>(message) +
+                                     "; the text cannot be tokenized");
         }
         const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(match);
         const size_t b = ov[0];

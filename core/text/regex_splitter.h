@@ -34,6 +34,7 @@ public:
 
     /// Byte ranges [begin, end) of valid UTF-8 text, in order, covering it: every match and
     /// every gap between matches is one piece (HF's SplitDelimiterBehavior::Isolated).
+    /// Throws as findMatches.
     std::vector<std::pair<size_t, size_t>> split(std::string_view text) const;
 
     /// One piece of HF's Pattern::find_matches: [begin, end) bytes and whether it is a match.
@@ -44,7 +45,8 @@ public:
     };
     /// HF tokenizers pattern.rs find_matches: the matches and the gaps between them, in order,
     /// covering text; an empty text gives one empty gap. Empty matches are kept (as pieces of
-    /// length 0), and the search then steps over one character.
+    /// length 0), and the search then steps over one character. Throws std::runtime_error
+    /// naming the pattern and PCRE2's message when matching fails (e.g. its match limit).
     std::vector<Piece> findMatches(std::string_view text) const;
 
 private:

@@ -2,6 +2,8 @@
 
 #include "core/text/utf8.h"
 
+#include <stdexcept>
+
 namespace cl {
 
 namespace {
@@ -101,7 +103,10 @@ std::string SpmTokenizer::decode(const std::vector<int32_t>& ids, bool skipSpeci
     char* out = nullptr;
     size_t size = 0;
     if (m_lib->decode(m_processor, kept.data(), kept.size(), &out, &size) != 0) {
-        return {};
+        // Issue #18: this returned "" and the text silently vanished.
+        throw std::runtime_error("sentencepiece could not decode " + std::to_string(kept.size()) +
+                                 " ids with " + m_source + " (sentencepiece says: " +
+                                 m_lib->lastError(m_processor) + ")");
     }
     std::string text(out, size);
     m_lib->freeString(out);

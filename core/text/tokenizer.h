@@ -54,6 +54,8 @@ public:
     /// the first bad byte offset.
     virtual Result<Encoding> encode(const std::string& utf8, bool addSpecial) const = 0;
     /// Decodes ids to text (unknown ids are skipped); skipSpecial leaves out special tokens.
+    /// Throws std::runtime_error with a sentence when the backend fails (sentencepiece's
+    /// decoder), never returns a silently empty text; facades turn it into an Error.
     virtual std::string decode(const std::vector<int32_t>& ids, bool skipSpecial = false) const = 0;
     /// The vocab piece of id, or "" when id is out of range.
     virtual std::string idToPiece(int32_t id) const = 0;

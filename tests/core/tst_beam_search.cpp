@@ -3,6 +3,7 @@
 #include "common/fixtures.h"
 #include "core/engine/beam_scoring.h"
 #include "core/engine/model.h"
+#include "core/text/tokenizer.h"
 
 #include "common/tolerances.h"
 
@@ -23,7 +24,41 @@ private slots:
     void argumentChecks();
     void cancelStopsWithinAStep();
     void rewardsOfBeams();
+    void stopStringEndingMostCandidates_data();
+    void stopStringEndingMostCandidates();
 };
+
+namespace {
+
+/// A tokenizer whose decoded text contains "STOP" as soon as any id is not a multiple of
+/// `openEvery` (0: every id stops), so a stop string ends most candidates of a step.
+class StopEverywhereTokenizer final : public cl::Tokenizer {
+public:
+    explicit StopEverywhereTokenizer(int32_t openEvery) : m_openEvery(openEvery) {}
+    cl::Result<cl::Encoding> encode(const std::string&, bool) const override {
+        return cl::Encoding{};
+    }
+    std::string decode(const std::vector<int32_t>& ids, bool) const override {
+        std::string text;
+        for (int32_t id : ids) {
+            text += (m_openEvery > 0 && id % m_openEvery == 0) ? "o" : "STOP";
+        }
+        return text;
+    }
+    std::string idToPiece(int32_t) const override { return {}; }
+    std::optional<int32_t> pieceToId(const std::string&) const override { return {}; }
+    int32_t vocabSize() const override { return 1000; }
+    const cl::SpecialTokens& special() const override { return m_special; }
+    std::string kind() const override { return "test"; }
+    std::string fingerprint() const override { return "test"; }
+    void setSpecial(const cl::SpecialTokens& s) override { m_special = s; }
+
+private:
+    int32_t m_openEvery;
+    cl::SpecialTokens m_special;
+};
+
+} // namespace
 
 void TestBeamSearch::matchesHf_data() {
     QTest::addColumn<QString>("model");
@@ -165,6 +200,52 @@ void TestBeamSearch::rewardsOfBeams() {
     QCOMPARE(sweep->at(2).width, 4);
     QCOMPARE(sweep->at(0).prompts, 2);
     QVERIFY(sweep->at(0).meanLength > 0);
+}
+
+// Issue #18: when more than W of the top 2·W candidates contain the stop string, fewer than W
+// open beams were left and the step indexed past them (a crash, or garbage beams).
+void TestBeamSearch::stopStringEndingMostCandidates_data() {
+    QTest::addColumn<int>("openEvery");
+    QTest::addColumn<int>("width");
+    QTest::newRow("one id in 50 stays open, W=4") << 50 << 4;
+    QTest::newRow("one id in 7 stays open, W=8") << 7 << 8;
+    QTest::newRow("every id stops, W=4") << 0 << 4;
+}
+
+void TestBeamSearch::stopStringEndingMostCandidates() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(int, openEvery);
+    QFETCH(int, width);
+    auto m = cl::Model::load(cl::test::fixtureStd("models/llama_gqa"));
+    QVERIFY2(m.ok(), m.error().c_str());
+    const StopEverywhereTokenizer tok(openEvery);
+    cl::BeamOptions o;
+    o.width = width;
+    o.numReturn = width;
+    o.maxNewTokens = 6;
+    o.eosIds = {2};
+    o.stopString = "STOP";
+    auto beams = cl::beamSearch(*m.value(), {1, 11, 243}, o, &tok);
+    QVERIFY2(beams.ok(), beams.error().c_str());
+    QVERIFY(!beams->empty());
+    QVERIFY(static_cast<int>(beams->size()) <= width);
+    for (const cl::Beam& b : *beams) {
+        QVERIFY(!b.ids.empty());
+        QCOMPARE(b.ids.size(), b.logprobs.size());
+        for (int32_t id : b.ids) {
+            QVERIFY(id >= 0 && id < 1000);
+        }
+        const bool stopped = tok.decode(b.ids, false).find("STOP") != std::string::npos;
+        // A finished beam ends at its first stop (or EOS); an open one never contains it.
+        QCOMPARE(b.finished, stopped || b.ids.back() == 2);
+        if (stopped) {
+            std::vector<int32_t> head(b.ids.begin(), b.ids.end() - 1);
+            QVERIFY(tok.decode(head, false).find("STOP") == std::string::npos);
+        }
+    }
+    if (openEvery == 0) {
+        QCOMPARE(static_cast<int>(beams->size()), width); // the top W of step 1, all finished
+    }
 }
 
 QTEST_GUILESS_MAIN(TestBeamSearch)

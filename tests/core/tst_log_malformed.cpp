@@ -32,6 +32,7 @@ private slots:
     void skipsBadLines();
     void tensorboardBadChecksumAndTruncation();
     void tensorboardBrokenLengthStopsCleanly();
+    void tensorboardHalfBf16AndPackedScalars();
     void trainerStateErrors_data();
     void trainerStateErrors();
     void randomBytesNeverCrash();
@@ -58,6 +59,16 @@ void TestLogMalformed::skipsBadLines_data() {
         << QByteArray("{\"step\": 1, \"loss\": 0.5}\nnot json\n{\"step\": 2 \"loss\": 1}\n"
                       "[1,2]\n{\"step\": 5, \"loss\": 0.25}\n")
         << int(Format::Jsonl) << "loss" << 2 << 3 << "2,3,4";
+    // Issue #18: a bracket closed by the wrong kind was accepted.
+    QTest::newRow("jsonl [1} is not JSON")
+        << "b2.jsonl"
+        << QByteArray("{\"step\": 1, \"loss\": 0.5}\n{\"step\": 2, \"loss\": 0.4, \"a\": [1}}\n"
+                      "{\"step\": 3, \"loss\": 0.25, \"b\": [{\"c\": [1]}, \"]}\"]}\n")
+        << int(Format::Jsonl) << "loss" << 2 << 1 << "2";
+    // Issue #18: an unpaired surrogate escape was written out as invalid UTF-8 (CESU bytes).
+    QTest::newRow("jsonl lone surrogate becomes U+FFFD with a warning")
+        << "b3.jsonl" << QByteArray("{\"step\": 1, \"x\\uD800y\": 0.5}\n")
+        << int(Format::Jsonl) << QString::fromUtf8("x\xEF\xBF\xBDy") << 1 << 0 << "1";
     QTest::newRow("csv wrong field count")
         << "c.csv" << QByteArray("step,loss\n1,0.5\n2\n3,0.25,9\n4,0.125\n") << int(Format::Csv)
         << "loss" << 2 << 2 << "3,4";
@@ -130,6 +141,67 @@ void TestLogMalformed::tensorboardBrokenLengthStopsCleanly() {
     QCOMPARE(run->find("train/loss")->steps, std::vector<double>({1}));
     QCOMPARE(int(run->skippedCount), 1);
     QCOMPARE(lines(*run), QString("2"));
+}
+
+namespace {
+
+/// An Event whose value `tag` is the given TensorProto, with the "scalars" plugin metadata.
+std::string scalarTensorEvent(int64_t step, const std::string& tag, const cl::test::Proto& t) {
+    cl::test::Proto pluginData;
+    pluginData.bytesField(1, "scalars");
+    cl::test::Proto metadata;
+    metadata.bytesField(1, pluginData.bytes);
+    cl::test::Proto value;
+    value.bytesField(1, tag);
+    value.bytesField(8, t.bytes);
+    value.bytesField(9, metadata.bytes);
+    cl::test::Proto summary;
+    summary.bytesField(1, value.bytes);
+    cl::test::Proto event;
+    event.doubleField(1, 1.0 + double(step));
+    event.int64Field(2, step);
+    event.bytesField(5, summary.bytes);
+    return cl::test::tfRecord(event.bytes);
+}
+
+} // namespace
+
+// Issue #18: packed int_val, float16 (half_val) and bfloat16 (tensor_content) scalars were
+// dropped without a word; now they are read, and a scalar that holds several values is warned.
+void TestLogMalformed::tensorboardHalfBf16AndPackedScalars() {
+    cl::test::Proto half; // DT_HALF, half_val packed: 0x3800 = 0.5
+    half.int64Field(1, 19);
+    cl::test::Proto halfBits;
+    halfBits.varint(0x3800);
+    half.bytesField(13, halfBits.bytes);
+    cl::test::Proto bf16; // DT_BFLOAT16, tensor_content: 0x3F40 = 0.75
+    bf16.int64Field(1, 14);
+    bf16.bytesField(4, std::string("\x40\x3F", 2));
+    cl::test::Proto packedInt; // DT_INT32, int_val packed: 7
+    packedInt.int64Field(1, 3);
+    cl::test::Proto sevens;
+    sevens.varint(7);
+    packedInt.bytesField(7, sevens.bytes);
+    cl::test::Proto three; // DT_FLOAT, three float_val: not a scalar
+    three.int64Field(1, 1);
+    three.bytesField(5, std::string(12, '\0'));
+    const std::string file = cl::test::fileVersionEvent(1.0) + scalarTensorEvent(1, "h", half) +
+                             scalarTensorEvent(1, "b", bf16) + scalarTensorEvent(1, "i", packedInt) +
+                             scalarTensorEvent(1, "v", three) + scalarTensorEvent(2, "v", three);
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, "events.out.tfevents.3.host", cl::test::bytes(file));
+    const Result<LogRun> run = readLog(path.toStdString());
+    QVERIFY2(run.ok(), run.error().c_str());
+    QVERIFY(run->find("h"));
+    QCOMPARE(run->find("h")->values, std::vector<double>({0.5}));
+    QVERIFY(run->find("b"));
+    QCOMPARE(run->find("b")->values, std::vector<double>({0.75}));
+    QVERIFY(run->find("i"));
+    QCOMPARE(run->find("i")->values, std::vector<double>({7}));
+    QVERIFY(!run->find("v"));
+    QCOMPARE(int(run->warnings.size()), 1); // once per tag
+    QVERIFY2(run->warnings[0].message.find("'v' holds 3 values") != std::string::npos,
+             run->warnings[0].message.c_str());
 }
 
 void TestLogMalformed::trainerStateErrors_data() {

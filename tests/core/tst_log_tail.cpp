@@ -22,6 +22,7 @@ private slots:
     void truncatedFileStartsOver();
     void tensorboardAppendedRecords();
     void trainerStateRewritten();
+    void tensorboardHugeLengthIsNotBuffered();
 };
 
 void TestLogTail::jsonlAppendedLinesArePickedUp() {
@@ -108,6 +109,35 @@ void TestLogTail::trainerStateRewritten() {
     QVERIFY2(u.ok(), u.error().c_str());
     QVERIFY(u->reset);
     QCOMPARE(tail.run().find("loss")->values, std::vector<double>({0.7, 0.55}));
+}
+
+// Issue #18: a record length of 2^40 bytes with a valid length CRC left live reload waiting
+// for the record and buffering every appended byte. Now it is skipped with a warning as its
+// bytes arrive, and the points before it stay.
+void TestLogTail::tensorboardHugeLengthIsNotBuffered() {
+    QTemporaryDir dir;
+    const std::string frame = cl::test::tfRecord(std::string(4, 'x'));
+    std::string huge = frame.substr(0, 12);
+    const uint64_t len = uint64_t(1) << 40;
+    std::memcpy(huge.data(), &len, 8);
+    const uint32_t crc = cl::logs::maskCrc(cl::logs::crc32c(huge.data(), 8));
+    std::memcpy(huge.data() + 8, &crc, 4);
+    const QString path =
+        writeFile(dir, "events.out.tfevents.9.host",
+                  cl::test::bytes(cl::test::fileVersionEvent(1.0) +
+                                  cl::test::scalarEvent(2.0, 10, "train/loss", 0.75f) + huge +
+                                  std::string(1000, 'y')));
+    LogTail tail(path.toStdString());
+    Result<TailUpdate> u = tail.poll();
+    QVERIFY2(u.ok(), u.error().c_str());
+    QCOMPARE(tail.run().find("train/loss")->steps, std::vector<double>({10}));
+    appendFile(path, QByteArray(1 << 20, 'z'));
+    u = tail.poll();
+    QVERIFY2(u.ok(), u.error().c_str());
+    QCOMPARE(tail.run().skippedCount, int64_t(1));
+    QVERIFY(!tail.run().warnings.empty());
+    QVERIFY2(tail.run().warnings[0].message.find("over the limit") != std::string::npos,
+             tail.run().warnings[0].message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestLogTail)

@@ -41,6 +41,7 @@ private slots:
     void invalidUtf8Text();
     void badPaths();
     void badTokenizerConfig();
+    void regexMatchLimitIsAnError();
 
 private:
     std::string write(const std::string& name, const std::string& bytes);
@@ -49,6 +50,27 @@ private:
 
 void TestTokenizerErrors::initTestCase() {
     QVERIFY(m_dir.isValid());
+}
+
+// Issue #18: a PCRE2 failure (here its match limit, on a pattern that backtracks 2^40 ways)
+// handed the rest of the text back as one untokenized piece; now encode() says why it failed.
+void TestTokenizerErrors::regexMatchLimitIsAnError() {
+    json j = validJson();
+    j["pre_tokenizer"] = {
+        {"type", "Sequence"},
+        {"pretokenizers",
+         {{{"type", "Split"},
+           {"pattern", {{"Regex", "(a|a)+$"}}},
+           {"behavior", "Isolated"},
+           {"invert", false}},
+          {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
+    const auto tok = cl::Tokenizer::load(write("tokenizer.json", j.dump()));
+    QVERIFY2(tok.ok(), tok.error().c_str());
+    QVERIFY(tok.value()->encode("ab", false).ok());
+    const auto enc = tok.value()->encode(std::string(40, 'a') + "!", false);
+    QVERIFY(!enc.ok());
+    QVERIFY2(enc.error().find("match limit") != std::string::npos, enc.error().c_str());
+    QVERIFY2(enc.error().find("(a|a)+$") != std::string::npos, enc.error().c_str());
 }
 
 std::string TestTokenizerErrors::write(const std::string& name, const std::string& bytes) {
@@ -110,6 +132,16 @@ void TestTokenizerErrors::badTokenizerJson_data() {
     j = validJson();
     j["added_tokens"] = {{{"content", "x"}}};
     row("added token without id", j, "added_tokens[0] needs an integer id");
+    // Issue #18: INT32_MAX overflowed the vocabulary size (maxId + 1); ids above 2^24 sized id
+    // tables at gigabytes. Both are refused with a sentence.
+    for (const int64_t id : {int64_t(INT32_MAX), int64_t(1) << 24, int64_t(1) << 40}) {
+        j = validJson();
+        j["model"]["vocab"]["c"] = id;
+        row(qPrintable("vocab id " + QString::number(id)), j, "are beyond any real vocabulary");
+    }
+    j = validJson();
+    j["added_tokens"] = {{{"id", INT32_MAX}, {"content", "<big>"}, {"special", true}}};
+    row("added token id INT32_MAX", j, "added_tokens[0] has the id 2147483647");
 }
 
 void TestTokenizerErrors::badTokenizerJson() {

@@ -26,6 +26,7 @@ private slots:
     void longTextChunkingIsExact();
     void bridgeSearchOrder();
     void missingBridgeNamesPaths();
+    void decodeFailureIsAnError();
 
 private:
     struct Case {
@@ -142,6 +143,26 @@ void TestTokenizerSpm::bareModelDefaults() {
     const auto enc = t.encode("Hello", true).value();
     QCOMPARE(enc.ids, (std::vector<int32_t>{1, 15043}));
     QCOMPARE(t.encode("", false).value().ids.size(), size_t(0));
+}
+
+// Issue #18: a failed sentencepiece decode returned "" and the text vanished without a word.
+// The bridge's decode is swapped for one that fails, as an OOM or a corrupt model would.
+void TestTokenizerSpm::decodeFailureIsAnError() {
+    const auto lib = cl::SpmLibrary::instance();
+    QVERIFY2(lib.ok(), lib.error().c_str());
+    auto* mutableLib = const_cast<cl::SpmLibrary*>(lib.value());
+    const auto saved = mutableLib->decode;
+    mutableLib->decode = [](const clspm_processor*, const int32_t*, size_t, char**,
+                            size_t*) -> int { return -1; };
+    std::string message;
+    try {
+        m_storiesTok->decode({5, 6});
+    } catch (const std::runtime_error& e) {
+        message = e.what();
+    }
+    mutableLib->decode = saved;
+    QVERIFY2(message.find("could not decode 2 ids") != std::string::npos, message.c_str());
+    QVERIFY(!m_storiesTok->decode({5, 6}).empty()); // the real decode is back
 }
 
 void TestTokenizerSpm::fingerprints() {
