@@ -26,6 +26,7 @@ struct BeamArgs {
     int width = 4, maxNew = 64, minNew = 0, numReturn = 1, noRepeat = 0, eosId = -1, threads = 0;
     std::string device = "cpu", dtype = "f32";
     std::string config; ///< config.json + tokenizer for a weights-only folder (policy.pt)
+    bool noMmap = false; ///< --no-mmap: LoadOptions::copyWeights
 };
 
 /// Models and tokenizer for a beam run. The reference is optional for `beam`.
@@ -73,7 +74,7 @@ void printLoadWarnings(const BeamArgs& a, const Loaded& l, const std::string& to
 
 Loaded loadModels(const BeamArgs& a, bool needReference) {
     Loaded l;
-    const LoadOptions opts{a.device, a.dtype, a.config};
+    const LoadOptions opts{a.device, a.dtype, a.config, a.noMmap};
     auto p = Model::load(a.policy, opts);
     if (!p) {
         throw CliError("policy: " + p.error());
@@ -241,6 +242,9 @@ void commonOptions(CLI::App* cmd, BeamArgs& a) {
     cmd->add_option("--stop", a.stop, "stop string, e.g. a newline");
     cmd->add_option("--device", a.device, "cpu or cuda");
     cmd->add_option("--dtype", a.dtype, "f32, bf16 or f16");
+    cmd->add_flag("--no-mmap", a.noMmap,
+                  "copy the weights into memory instead of mapping the file (for checkpoints "
+                  "that training may rewrite while they are analysed)");
     cmd->add_option("--threads", a.threads, "LibTorch threads (default: all cores)");
 }
 

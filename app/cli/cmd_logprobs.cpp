@@ -21,6 +21,7 @@ struct LogprobsArgs {
     std::string config; ///< config.json for a weights-only folder (policy.pt)
     int topK = 0;
     int threads = 0;
+    bool noMmap = false;
 };
 
 void run(const LogprobsArgs& a) {
@@ -29,7 +30,7 @@ void run(const LogprobsArgs& a) {
     for (int64_t id : parseIdList(a.ids, "--ids")) {
         ids.push_back(static_cast<int32_t>(id));
     }
-    auto model = Model::load(a.model, LoadOptions{a.device, a.dtype, a.config});
+    auto model = Model::load(a.model, LoadOptions{a.device, a.dtype, a.config, a.noMmap});
     if (!model) {
         throw CliError(model.error());
     }
@@ -70,6 +71,9 @@ void addLogprobsCommand(CLI::App& app) {
     cmd->add_option("--dtype", args->dtype, "f32, bf16 or f16");
     cmd->add_option("--top-k", args->topK, "also print the top-K next tokens per position");
     cmd->add_option("--threads", args->threads, "LibTorch threads (default: all cores)");
+    cmd->add_flag("--no-mmap", args->noMmap,
+                  "copy the weights into memory instead of mapping the file (for checkpoints "
+                  "that training may rewrite while they are analysed)");
     cmd->callback([args] { run(*args); });
 }
 

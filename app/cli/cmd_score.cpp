@@ -22,12 +22,13 @@ struct ScoreArgs {
     std::string device = "cpu", dtype = "f32";
     std::string config; ///< config.json + tokenizer for a weights-only folder (policy.pt)
     int threads = 0;
+    bool noMmap = false; ///< --no-mmap: LoadOptions::copyWeights
 };
 
 void run(const ScoreArgs& a) {
     applyThreads(a.threads);
-    auto scorer =
-        RewardScorer::load(a.policy, a.reference, LoadOptions{a.device, a.dtype, a.config});
+    auto scorer = RewardScorer::load(a.policy, a.reference,
+                                     LoadOptions{a.device, a.dtype, a.config, a.noMmap});
     if (!scorer) {
         throw CliError(scorer.error());
     }
@@ -90,6 +91,9 @@ void addScoreCommand(CLI::App& app) {
     cmd->add_flag("--no-eos", a->noEos, "do not append and score EOS");
     cmd->add_option("--device", a->device, "cpu or cuda");
     cmd->add_option("--dtype", a->dtype, "f32, bf16 or f16");
+    cmd->add_flag("--no-mmap", a->noMmap,
+                  "copy the weights into memory instead of mapping the file (for checkpoints "
+                  "that training may rewrite while they are analysed)");
     cmd->add_option("--input", a->input, "JSONL input")->required();
     cmd->add_option("--output", a->output, "JSONL output (default stdout)");
     cmd->add_option("--threads", a->threads, "LibTorch threads (default: all cores)");

@@ -100,6 +100,9 @@ std::unique_ptr<CausalLm> CausalLm::load(const ModelConfig& config,
             continue;
         }
         at::Tensor t = toTensor(*e, dtype, device);
+        if (t.data_ptr() == static_cast<const void*>(e->data)) {
+            m->m_aliasesCheckpoint = true;
+        }
         done += static_cast<int64_t>(e->end - e->begin);
         if (!report(progress, "reading weights", done, total)) {
             throw Cancelled{};
@@ -208,6 +211,7 @@ void CausalLm::detachFromCheckpoint() {
         }
     }
     m_checkpoint.reset();
+    m_aliasesCheckpoint = false;
 }
 
 KvCache CausalLm::makeCache() const {

@@ -47,13 +47,18 @@ public:
     at::Device device() const { return m_device; }
     int64_t parameterCount() const;
     std::vector<at::Tensor> parameters() const;
-    /// Replaces every weight by a private, writable copy (for training).
+    /// Replaces every weight by a private, writable copy (for training, and --no-mmap).
     void detachFromCheckpoint();
+    /// Whether some weight aliases the checkpoint's mapped file.
+    bool aliasesCheckpoint() const { return m_aliasesCheckpoint && m_checkpoint != nullptr; }
 
     /// Runs `ids` [B, T] (int64) after the cache's `length()` positions and appends their keys
     /// and values to `cache` (pass nullptr for a cache-free forward, e.g. training).
     /// Returns the final-normed hidden states [B, T, H]. `cancel`, when set, is polled between
     /// layers; a cancelled call throws Cancelled and leaves the cache at its old length.
+    /// When weights alias the mapped checkpoint, first checks that its files are unchanged and
+    /// throws std::runtime_error with the sentence of Checkpoint::checkUnchanged() otherwise
+    /// (a truncated file would kill the process with SIGBUS, issue #18).
     at::Tensor forward(const at::Tensor& ids, KvCache* cache,
                        const std::atomic<bool>* cancel = nullptr) const;
 
@@ -88,6 +93,7 @@ private:
     at::ScalarType m_dtype = at::kFloat;
     at::Device m_device = at::kCPU;
     std::shared_ptr<const Checkpoint> m_checkpoint; // keeps aliased weights mapped
+    bool m_aliasesCheckpoint = false;               // some weight points into the mapping
     at::Tensor m_embed;    // [V, H]
     at::Tensor m_posEmbed; // GPT-2 [maxPos, H]
     at::Tensor m_finalW, m_finalB;

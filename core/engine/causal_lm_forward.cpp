@@ -4,8 +4,11 @@
 // modeling_olmo.py (weightless LayerNorm, clip_qkv), modeling_stablelm.py (per-head q/k norm).
 #include "core/engine/causal_lm.h"
 
+#include "core/engine/checkpoint.h"
+
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace cl {
 
@@ -178,6 +181,11 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
 
 at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
                              const std::atomic<bool>* cancel) const {
+    if (aliasesCheckpoint()) {
+        if (Status unchanged = m_checkpoint->checkUnchanged(); !unchanged) {
+            throw std::runtime_error(unchanged.error());
+        }
+    }
     const int64_t past = cache ? cache->length() : 0;
     const int64_t T = ids.size(1);
     if (past + T > m_config.maxPositions && m_config.learnedPositions) {

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -61,6 +63,20 @@ Result<std::vector<std::string>> shardsOf(const fs::path& dir, const std::string
         files.push_back((dir / s).string());
     }
     return files;
+}
+
+/// The file's stamp now; false when it cannot be stat()ed (gone).
+bool stampOf(const std::string& path, FileStamp& out) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return false;
+    }
+    out.path = path;
+    out.size = static_cast<uint64_t>(st.st_size);
+    out.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    out.inode = static_cast<uint64_t>(st.st_ino);
+    out.device = static_cast<uint64_t>(st.st_dev);
+    return true;
 }
 
 template <class File>
@@ -152,7 +168,35 @@ Status Checkpoint::add(std::shared_ptr<WeightSource> source) {
             m_dataBytes += entry.end - entry.begin;
         }
     }
+    FileStamp stamp;
+    if (stampOf(source->path(), stamp)) {
+        m_stamps.push_back(std::move(stamp));
+    }
     m_files.push_back(std::move(source));
+    return Ok{};
+}
+
+Status Checkpoint::checkUnchanged() const {
+    for (const FileStamp& then : m_stamps) {
+        FileStamp now;
+        std::string what;
+        if (!stampOf(then.path, now)) {
+            what = "was deleted";
+        } else if (now.inode != then.inode || now.device != then.device) {
+            what = "was replaced by another file";
+        } else if (now.size != then.size) {
+            what = "changed size (" + std::to_string(then.size) + " -> " +
+                   std::to_string(now.size) + " bytes)";
+        } else if (now.mtimeNs != then.mtimeNs) {
+            what = "was rewritten (its modification time changed)";
+        }
+        if (!what.empty()) {
+            return Error{then.path + " " + what +
+                         " since the model was loaded; nothing is computed on a changed "
+                         "checkpoint: reload the model (or load with --no-mmap, which copies the "
+                         "weights, to analyse checkpoints that training rewrites)"};
+        }
+    }
     return Ok{};
 }
 

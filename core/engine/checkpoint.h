@@ -42,6 +42,16 @@ public:
     virtual std::string format() const = 0;
 };
 
+/// What a weight file looked like when it was opened. A trainer that rewrites or truncates a
+/// checkpoint (save_steps) changes its size, modification time or inode (issue #18).
+struct FileStamp {
+    std::string path;
+    uint64_t size = 0;
+    int64_t mtimeNs = 0;
+    uint64_t inode = 0;
+    uint64_t device = 0;
+};
+
 /// All weight files of a model folder, looked for in this order: model.safetensors,
 /// model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json, policy.pt.
 class Checkpoint {
@@ -63,12 +73,19 @@ public:
     std::vector<std::string> files() const;
     const std::string& folder() const { return m_folder; }
 
+    /// Ok while every weight file still has the size, modification time and inode it had when
+    /// opened; else an Error naming the file and what changed, saying to reload the model
+    /// (weights that alias the mapping would raise SIGBUS once the file is truncated). A few
+    /// stat() calls; thread-safe.
+    Status checkUnchanged() const;
+
 private:
     Status add(std::shared_ptr<WeightSource> source);
     std::string m_folder;
     std::vector<std::shared_ptr<WeightSource>> m_files;
     std::map<std::string, const TensorEntry*> m_index;
     uint64_t m_dataBytes = 0;
+    std::vector<FileStamp> m_stamps;
 };
 
 } // namespace cl

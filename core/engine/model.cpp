@@ -130,9 +130,19 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const Load
         auto& [config, ckpt] = opened.value();
         const at::ScalarType dtype = parseDtype(options.dtype);
         const at::Device device = parseDevice(options.device);
+        if (dtype == at::kHalf && device.is_cpu()) {
+            // LibTorch has no CPU kernels for half LayerNorm/softmax: the first forward failed
+            // inside it (issue #18). f16 weights themselves load fine in f32 or bf16.
+            return Error{folder + ": compute dtype f16 is not supported on the CPU (LibTorch has "
+                                  "no float16 CPU kernels); use --dtype f32 (the default; f16 "
+                                  "weights are converted) or bf16, or f16 on a CUDA device"};
+        }
         auto impl = std::make_unique<Impl>();
         impl->info = describe(folder, config, *ckpt, options);
         impl->lm = CausalLm::load(config, ckpt, dtype, device, progress);
+        if (options.copyWeights && impl->lm->aliasesCheckpoint()) {
+            impl->lm->detachFromCheckpoint(); // --no-mmap: nothing points into the file
+        }
         impl->info.parameters = impl->lm->parameterCount();
         auto inspected = inspect(folder, options);
         impl->info.estimatedBytes = inspected ? inspected->estimatedBytes : 0;

@@ -41,6 +41,10 @@ struct LoadOptions {
     /// Folder with config.json (and the tokenizer) for a folder holding only weights, such as
     /// the DPO reference code's policy.pt; used only when the model folder has no config.json.
     std::string configDir;
+    /// Copy the weights into memory instead of aliasing the mapped file (--no-mmap): a trainer
+    /// may then rewrite or truncate the checkpoint while it is analysed. Off: float32 weights on
+    /// the CPU alias the file, and every computation first checks that the file is unchanged.
+    bool copyWeights = false;
 };
 
 } // namespace cl

@@ -67,6 +67,11 @@ void TestEngineCli::logprobs() {
     QCOMPARE(out["top"].size(), ids.size());
     QCOMPARE(out["top"][0].size(), size_t(3));
     QCOMPARE(out["top"][0][0][0].get<int>(), seq["top5_ids"][0][0].get<int>());
+    // --no-mmap (issue #18): copied weights, the same numbers.
+    Run copied = cli({"logprobs", "--model", cl::test::fixturePath("models/llama_gqa"), "--ids",
+                      joinIds(ids), "--top-k", "3", "--no-mmap"});
+    QVERIFY2(copied.code == 0, copied.err.constData());
+    QCOMPARE(json::parse(copied.out.toStdString()), out);
 }
 
 void TestEngineCli::scoreMatchesCore() {
@@ -151,6 +156,12 @@ void TestEngineCli::errorsExitOne_data() {
     QTest::newRow("bad dtype") << QStringList{"logprobs", "--model", gpt2, "--ids", "1,2",
                                               "--dtype", "int3"}
                                << "unknown dtype";
+    // Issue #18: this loaded, then failed inside LibTorch ("not implemented for 'Half'").
+    QTest::newRow("f16 on the CPU")
+        << QStringList{"logprobs", "--model",
+                       cl::test::fixturePath("models/gpt_neox_parallel_fp16weights"), "--ids",
+                       "1,2", "--dtype", "f16"}
+        << "f16 is not supported on the CPU";
 }
 
 void TestEngineCli::errorsExitOne() {
