@@ -4,6 +4,7 @@
 #include "app/cli/json_output.h"
 #include "core/engine/beam_scoring.h"
 #include "core/engine/load_warnings.h"
+#include "core/engine/lora_adapter.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
 #include "core/text/tokenizer.h"
@@ -26,6 +27,7 @@ struct BeamArgs {
     int width = 4, maxNew = 64, minNew = 0, numReturn = 1, noRepeat = 0, eosId = -1, threads = 0;
     std::string device = "cpu", dtype = "f32";
     std::string config; ///< config.json + tokenizer for a weights-only folder (policy.pt)
+    std::string base;   ///< --base: a LoRA adapter's base model folder
     bool noMmap = false; ///< --no-mmap: LoadOptions::copyWeights
 };
 
@@ -74,13 +76,26 @@ void printLoadWarnings(const BeamArgs& a, const Loaded& l, const std::string& to
 
 Loaded loadModels(const BeamArgs& a, bool needReference) {
     Loaded l;
-    const LoadOptions opts{a.device, a.dtype, a.config, a.noMmap};
-    auto p = Model::load(a.policy, opts);
-    if (!p) {
-        throw CliError("policy: " + p.error());
+    const LoadOptions opts{a.device, a.dtype, a.config, a.noMmap, a.base};
+    if (a.reference.empty() && isAdapterFolder(a.policy)) {
+        // A LoRA adapter without --reference: the reference is its base, adapter off, sharing
+        // one copy of the base weights (issue #14).
+        auto pair = Model::loadAdapterPair(a.policy, opts);
+        if (!pair) {
+            throw CliError("policy: " + pair.error());
+        }
+        l.policy = std::move(pair.value().first);
+        l.reference = std::move(pair.value().second);
+    } else {
+        auto p = Model::load(a.policy, opts);
+        if (!p) {
+            throw CliError("policy: " + p.error());
+        }
+        l.policy = std::move(p.value());
     }
-    l.policy = std::move(p.value());
-    if (!a.reference.empty()) {
+    if (l.reference) {
+        // loaded with the adapter above
+    } else if (!a.reference.empty()) {
         auto r = Model::load(a.reference, opts);
         if (!r) {
             throw CliError("reference: " + r.error());
@@ -94,8 +109,12 @@ Loaded loadModels(const BeamArgs& a, bool needReference) {
         return !dir.empty() && (fs::exists(fs::path(dir) / "tokenizer.json") ||
                                 fs::exists(fs::path(dir) / "tokenizer.model"));
     };
-    // A policy.pt folder has no tokenizer: it comes with the config (--config).
-    const std::string tokDir = hasTokenizer(a.policy) ? a.policy : a.config;
+    // A policy.pt folder has no tokenizer: it comes with the config (--config); an adapter
+    // folder usually has none either: its base's.
+    const auto& adapter = l.policy->info().adapter;
+    const std::string tokDir = hasTokenizer(a.policy) ? a.policy
+                               : adapter              ? adapter->baseFolder
+                                                      : a.config;
     if (hasTokenizer(tokDir)) {
         auto t = Tokenizer::load(tokDir);
         if (!t) {
@@ -231,6 +250,9 @@ void commonOptions(CLI::App* cmd, BeamArgs& a) {
     cmd->add_option("--reference", a.reference, "reference model folder");
     cmd->add_option("--config", a.config,
                     "folder with config.json and tokenizer, for a folder holding only policy.pt");
+    cmd->add_option("--base", a.base,
+                    "base model folder of a LoRA adapter policy, when its "
+                    "base_model_name_or_path is not a local folder");
     cmd->add_option("--beta", a.beta, "DPO beta (default 0.1)");
     cmd->add_option("--template", a.templateName, "raw, tldr or chat (default raw)");
     cmd->add_option("--max-new-tokens", a.maxNew, "new tokens at most")->required();

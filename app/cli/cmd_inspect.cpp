@@ -3,6 +3,8 @@
 // {"architecture", "model_type", "parameters", "dtype", "file_format", "context_length",
 //  "layers", "hidden", "heads", "kv_heads", "vocab_size", "compute_dtype",
 //  "estimated_memory": {"weights_bytes", "kv_cache_bytes", "total_bytes"}}. Contract: issue #14.
+// A LoRA adapter folder adds "adapter": {"rank", "alpha", "scaling", "target_modules", "base",
+// ...}; the other fields then describe its base (`--base DIR` when the config names none here).
 #include "app/cli/commands.h"
 #include "core/engine/model.h"
 
@@ -16,13 +18,14 @@ namespace cl::cli {
 namespace {
 
 struct InspectArgs {
-    std::string folder, config, dtype = "f32";
+    std::string folder, config, base, dtype = "f32";
 };
 
 void run(const InspectArgs& a) {
     LoadOptions options;
     options.dtype = a.dtype;
     options.configDir = a.config;
+    options.baseDir = a.base;
     auto info = Model::inspect(a.folder, options);
     if (!info) {
         throw CliError(info.error());
@@ -48,6 +51,22 @@ void run(const InspectArgs& a) {
     out["estimated_memory"] = {{"weights_bytes", m.weightBytes},
                                {"kv_cache_bytes", m.kvCacheBytes},
                                {"total_bytes", m.weightBytes + m.kvCacheBytes}};
+    if (m.adapter) {
+        // A LoRA adapter folder: the fields above describe its base (parameters include both).
+        const AdapterInfo& ad = *m.adapter;
+        out["adapter"] = {{"type", "lora"},
+                          {"rank", ad.rank},
+                          {"alpha", ad.alpha},
+                          {"scaling", ad.scaling},
+                          {"use_rslora", ad.rslora},
+                          {"target_modules", ad.targetModules},
+                          {"adapted_modules", ad.adaptedModules},
+                          {"modules_to_save", ad.modulesToSave},
+                          {"parameters", ad.parameters},
+                          {"file_format", ad.fileFormat},
+                          {"base_model_name_or_path", ad.baseModel},
+                          {"base", ad.baseFolder}};
+    }
     std::cout << out.dump(2) << "\n";
 }
 
@@ -61,6 +80,9 @@ void addInspectCommand(CLI::App& app) {
     cmd->add_option("folder", a->folder, "model folder")->required();
     cmd->add_option("--config", a->config,
                     "folder with config.json, for a folder holding only policy.pt");
+    cmd->add_option("--base", a->base,
+                    "base model folder of a LoRA adapter folder, when its "
+                    "base_model_name_or_path is not a local folder");
     cmd->add_option("--dtype", a->dtype, "compute dtype for the estimate: f32, bf16 or f16");
     cmd->callback([a] { run(*a); });
 }

@@ -19,6 +19,7 @@ struct LogprobsArgs {
     std::string device = "cpu";
     std::string dtype = "f32";
     std::string config; ///< config.json for a weights-only folder (policy.pt)
+    std::string base;   ///< --base: a LoRA adapter's base model folder
     int topK = 0;
     int threads = 0;
     bool noMmap = false;
@@ -30,7 +31,8 @@ void run(const LogprobsArgs& a) {
     for (int64_t id : parseIdList(a.ids, "--ids")) {
         ids.push_back(static_cast<int32_t>(id));
     }
-    auto model = Model::load(a.model, LoadOptions{a.device, a.dtype, a.config, a.noMmap});
+    const LoadOptions options{a.device, a.dtype, a.config, a.noMmap, a.base};
+    auto model = Model::load(a.model, options);
     if (!model) {
         throw CliError(model.error());
     }
@@ -67,6 +69,9 @@ void addLogprobsCommand(CLI::App& app) {
     cmd->add_option("--ids", args->ids, "comma-separated token ids")->required();
     cmd->add_option("--config", args->config,
                     "folder with config.json, for a folder holding only policy.pt");
+    cmd->add_option("--base", args->base,
+                    "base model folder of a LoRA adapter folder, when its "
+                    "base_model_name_or_path is not a local folder");
     cmd->add_option("--device", args->device, "cpu or cuda");
     cmd->add_option("--dtype", args->dtype, "f32, bf16 or f16");
     cmd->add_option("--top-k", args->topK, "also print the top-K next tokens per position");

@@ -1,5 +1,7 @@
-// `creditlens-cli score --policy DIR --reference DIR [--beta B] [--template raw|tldr|chat]
-// [--no-eos] [--device D] [--dtype T] --input F.jsonl [--output F.jsonl]` (issue #5 contract).
+// `creditlens-cli score --policy DIR [--reference DIR] [--base DIR] [--beta B]
+// [--template raw|tldr|chat] [--no-eos] [--device D] [--dtype T] --input F.jsonl
+// [--output F.jsonl]` (issue #5 contract). No --reference: the policy is a LoRA adapter scored
+// against its base (issue #14).
 #include "app/cli/cli_util.h"
 #include "app/cli/commands.h"
 #include "app/cli/json_output.h"
@@ -21,14 +23,16 @@ struct ScoreArgs {
     bool noEos = false;
     std::string device = "cpu", dtype = "f32";
     std::string config; ///< config.json + tokenizer for a weights-only folder (policy.pt)
+    std::string base;   ///< --base: a LoRA adapter's base model folder
     int threads = 0;
     bool noMmap = false; ///< --no-mmap: LoadOptions::copyWeights
 };
 
 void run(const ScoreArgs& a) {
     applyThreads(a.threads);
-    auto scorer = RewardScorer::load(a.policy, a.reference,
-                                     LoadOptions{a.device, a.dtype, a.config, a.noMmap});
+    const LoadOptions options{a.device, a.dtype, a.config, a.noMmap, a.base};
+    // No --reference: the policy must be a LoRA adapter, scored against its base (issue #14).
+    auto scorer = RewardScorer::load(a.policy, a.reference, options);
     if (!scorer) {
         throw CliError(scorer.error());
     }
@@ -82,7 +86,12 @@ void addScoreCommand(CLI::App& app) {
     auto a = std::make_shared<ScoreArgs>();
     auto* cmd = app.add_subcommand("score", "Per-token implicit rewards for a JSONL file");
     cmd->add_option("--policy", a->policy, "DPO policy model folder")->required();
-    cmd->add_option("--reference", a->reference, "reference model folder")->required();
+    cmd->add_option("--reference", a->reference,
+                    "reference model folder (default for a LoRA adapter policy: its base, "
+                    "adapter off)");
+    cmd->add_option("--base", a->base,
+                    "base model folder of a LoRA adapter policy, when its "
+                    "base_model_name_or_path is not a local folder");
     cmd->add_option("--config", a->config,
                     "folder with config.json and tokenizer, for a folder holding only policy.pt");
     cmd->add_option("--beta", a->beta, "DPO beta (default 0.1)");

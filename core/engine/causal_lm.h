@@ -21,6 +21,17 @@
 
 namespace cl {
 
+struct LoraAdapter;
+
+/// A LoRA pair on one projection (peft tuners/lora/layer.py, unmerged): the projection's output
+/// gains scale · (x Aᵀ) Bᵀ. Undefined tensors: no adapter on that projection.
+struct LoraDelta {
+    at::Tensor a; // [r, in]
+    at::Tensor b; // [out, r]
+    double scale = 0;
+    bool defined() const { return a.defined(); }
+};
+
 /// Weights of one transformer layer. Unused fields stay undefined for a given architecture.
 struct LayerWeights {
     at::Tensor norm1W, norm1B, norm2W, norm2B;
@@ -31,6 +42,7 @@ struct LayerWeights {
     at::Tensor gateW, gateB;      // Llama gate_proj
     at::Tensor downW, downB;      // NeoX dense_4h_to_h / Llama down_proj / GPT-2 c_proj
     at::Tensor qNormW, kNormW;    // StableLM qk_layernorm, one row per head [heads, headDim]
+    LoraDelta qkvL, qL, kL, vL, oL, upL, gateL, downL; // adapter deltas on the projections
 };
 
 class CausalLm {
@@ -73,6 +85,13 @@ public:
 
     KvCache makeCache() const;
 
+    /// The policy of a LoRA adapter: a model sharing every base tensor with this one (no copy)
+    /// plus the adapter's low-rank pairs, and its modules_to_save weights in place of the
+    /// base's. The base weights are never merged: this model stays the reference.
+    std::unique_ptr<CausalLm> withAdapter(const LoraAdapter& adapter) const;
+    /// Whether some projection or the head carries an adapter.
+    bool hasAdapter() const;
+
     /// Which rotary frequencies a forward pass ending at `totalLength` positions uses (0 = the
     /// fixed ones). Only dynamic NTK scaling past max_position_embeddings gives each length its
     /// own: keys cached by passes of another value are stale, and the caller recomputes from
@@ -86,6 +105,9 @@ private:
     at::Tensor attention(int layer, const LayerWeights& w, const at::Tensor& x, int64_t past,
                          KvCache* cache) const;
     at::Tensor mlp(const LayerWeights& w, const at::Tensor& x) const;
+    /// x W (+ b) for a Linear ([out, in]) or Conv1D ([in, out]) weight, plus the LoRA delta.
+    at::Tensor project(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b,
+                       const LoraDelta& d, bool conv) const;
     at::Tensor norm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) const;
     at::Tensor activation(const at::Tensor& x) const;
 
@@ -98,8 +120,9 @@ private:
     at::Tensor m_posEmbed; // GPT-2 [maxPos, H]
     at::Tensor m_finalW, m_finalB;
     at::Tensor m_head;     // [V, H]
+    LoraDelta m_headL;     // LoRA on the output head
     std::vector<LayerWeights> m_layers;
-    std::unique_ptr<Rotary> m_rotary;
+    std::shared_ptr<Rotary> m_rotary; // never shared: a copy (withAdapter) gets its own
 };
 
 } // namespace cl

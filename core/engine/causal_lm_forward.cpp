@@ -70,15 +70,26 @@ at::Tensor CausalLm::activation(const at::Tensor& x) const {
     return at::tanh(x);
 }
 
+at::Tensor CausalLm::project(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b,
+                             const LoraDelta& d, bool conv) const {
+    at::Tensor y = conv ? conv1d(x, w, b) : linear(x, w, b);
+    if (!d.defined()) {
+        return y;
+    }
+    // peft lora.Linear.forward: result + lora_B(lora_A(x)) * scaling. Conv1D layers
+    // (fan_in_fan_out) use the same A [r, in], B [out, r] unmerged.
+    return y + at::linear(at::linear(x, d.a), d.b) * d.scale;
+}
+
 at::Tensor CausalLm::mlp(const LayerWeights& w, const at::Tensor& x) const {
-    if (m_config.conv1d) {
-        return conv1d(activation(conv1d(x, w.upW, w.upB)), w.downW, w.downB);
-    }
+    const bool conv = m_config.conv1d;
     if (m_config.gatedMlp) {
-        return linear(activation(linear(x, w.gateW, w.gateB)) * linear(x, w.upW, w.upB), w.downW,
-                      w.downB);
+        return project(activation(project(x, w.gateW, w.gateB, w.gateL, conv)) *
+                           project(x, w.upW, w.upB, w.upL, conv),
+                       w.downW, w.downB, w.downL, conv);
     }
-    return linear(activation(linear(x, w.upW, w.upB)), w.downW, w.downB);
+    return project(activation(project(x, w.upW, w.upB, w.upL, conv)), w.downW, w.downB, w.downL,
+                   conv);
 }
 
 namespace {
@@ -101,7 +112,8 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
     switch (c.qkv) {
     case QkvLayout::FusedPerHead: {
         // Fused QKV interleaved per head: view [B, T, nH, 3D] then chunk (REFERENCE.md §1.3).
-        at::Tensor qkv = linear(x, w.qkvW, w.qkvB).view({B, T, nH, 3 * D}).transpose(1, 2);
+        at::Tensor qkv =
+            project(x, w.qkvW, w.qkvB, w.qkvL, false).view({B, T, nH, 3 * D}).transpose(1, 2);
         q = qkv.narrow(-1, 0, D);
         k = qkv.narrow(-1, D, D);
         v = qkv.narrow(-1, 2 * D, D);
@@ -109,7 +121,7 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
     }
     case QkvLayout::FusedConv1D: {
         // Contiguous q | k | v blocks (modeling_gpt2.py split(H, dim=2)).
-        at::Tensor qkv = conv1d(x, w.qkvW, w.qkvB);
+        at::Tensor qkv = project(x, w.qkvW, w.qkvB, w.qkvL, true);
         const int64_t H = c.hidden;
         q = qkv.narrow(-1, 0, H).view({B, T, nH, D}).transpose(1, 2);
         k = qkv.narrow(-1, H, H).view({B, T, nH, D}).transpose(1, 2);
@@ -117,9 +129,9 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         break;
     }
     case QkvLayout::Separate:
-        q = linear(x, w.qW, w.qB).view({B, T, nH, D}).transpose(1, 2);
-        k = linear(x, w.kW, w.kB).view({B, T, nKV, D}).transpose(1, 2);
-        v = linear(x, w.vW, w.vB).view({B, T, nKV, D}).transpose(1, 2);
+        q = project(x, w.qW, w.qB, w.qL, false).view({B, T, nH, D}).transpose(1, 2);
+        k = project(x, w.kW, w.kB, w.kL, false).view({B, T, nKV, D}).transpose(1, 2);
+        v = project(x, w.vW, w.vB, w.vL, false).view({B, T, nKV, D}).transpose(1, 2);
         break;
     }
     if (c.clipQkv > 0) {
@@ -176,7 +188,7 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         out = out + at::matmul(probs.narrow(-1, 0, P), pv);
     }
     out = out.view({B, nH, T, D}).transpose(1, 2).reshape({B, T, nH * D});
-    return c.conv1d ? conv1d(out, w.oW, w.oB) : linear(out, w.oW, w.oB);
+    return project(out, w.oW, w.oB, w.oL, c.conv1d);
 }
 
 at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
@@ -224,7 +236,7 @@ at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
 }
 
 at::Tensor CausalLm::logits(const at::Tensor& hidden) const {
-    return at::linear(hidden, m_head);
+    return project(hidden, m_head, at::Tensor(), m_headL, false);
 }
 
 at::Tensor CausalLm::targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets) const {

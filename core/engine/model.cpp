@@ -1,6 +1,7 @@
 #include "core/engine/model.h"
 
 #include "core/engine/causal_lm.h"
+#include "core/engine/lora_adapter.h"
 #include "core/engine/model_config.h"
 #include "core/engine/safetensors_file.h"
 #include "core/engine/torch_device.h"
@@ -77,7 +78,65 @@ Result<std::pair<ModelConfig, std::shared_ptr<Checkpoint>>> openFolder(const std
     return std::make_pair(config.value(), std::make_shared<Checkpoint>(std::move(ckpt.value())));
 }
 
+/// The adapter folder's config, its resolved base and its tensors matched to the base.
+struct OpenedAdapter {
+    LoraAdapter adapter;
+    ModelInfo baseInfo; ///< Model::inspect of the base folder
+};
+
+AdapterInfo describeAdapter(const LoraAdapter& a) {
+    AdapterInfo info;
+    info.folder = a.folder;
+    info.baseFolder = a.baseFolder;
+    info.baseModel = a.config.baseModel;
+    info.rank = a.config.rank;
+    info.alpha = a.config.alpha;
+    info.scaling = a.config.scaling();
+    info.rslora = a.config.rslora;
+    info.targetModules = a.config.targetModules;
+    if (!a.config.targetRegex.empty()) {
+        info.targetModules = {a.config.targetRegex};
+    }
+    info.modulesToSave = a.config.modulesToSave;
+    info.adaptedModules = static_cast<int>(a.targets.size());
+    info.parameters = a.parameterCount();
+    info.fileFormat = a.file->format();
+    return info;
+}
+
 } // namespace
+
+/// Reads the adapter's config, finds its base and matches the adapter's tensors to the base's
+/// weights (headers only).
+static Result<OpenedAdapter> openAdapter(const std::string& folder, const LoadOptions& options) {
+    auto config = readLoraConfig(folder);
+    if (!config) {
+        return Error{config.error()};
+    }
+    auto baseFolder = resolveLoraBase(folder, config.value(), options.baseDir);
+    if (!baseFolder) {
+        return Error{baseFolder.error()};
+    }
+    if (isAdapterFolder(baseFolder.value())) {
+        return Error{folder + ": the base " + baseFolder.value() +
+                     " is itself an adapter; stacked adapters are not supported"};
+    }
+    auto baseInfo = Model::inspect(baseFolder.value(), options);
+    if (!baseInfo) {
+        return Error{"base model of " + folder + ": " + baseInfo.error()};
+    }
+    const auto configPath = std::filesystem::path(baseInfo->configFolder) / "config.json";
+    auto baseConfig = ModelConfig::fromFile(configPath.string());
+    if (!baseConfig) {
+        return Error{baseConfig.error()};
+    }
+    auto adapter =
+        LoraAdapter::open(folder, baseFolder.value(), config.value(), baseConfig.value());
+    if (!adapter) {
+        return Error{adapter.error()};
+    }
+    return OpenedAdapter{std::move(adapter.value()), std::move(baseInfo.value())};
+}
 
 Model::Model(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Model::~Model() = default;
@@ -91,6 +150,9 @@ CausalLm& Model::lm() {
 }
 
 Result<ModelInfo> Model::inspect(const std::string& folder, const LoadOptions& options) {
+    if (isAdapterFolder(folder)) {
+        return inspectAdapter(folder, options);
+    }
     return catchAll([&]() -> Result<ModelInfo> {
         auto opened = openFolder(folder, options);
         if (!opened) {
@@ -122,6 +184,13 @@ Result<ModelInfo> Model::inspect(const std::string& folder, const LoadOptions& o
 
 Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const LoadOptions& options,
                                            const ProgressFn& progress) {
+    if (isAdapterFolder(folder)) {
+        auto pair = loadAdapterPair(folder, options, progress);
+        if (!pair) {
+            return Error{pair.error()};
+        }
+        return std::move(pair.value().first); // the base tensors live on in the policy
+    }
     try {
         auto opened = openFolder(folder, options);
         if (!opened) {
@@ -206,6 +275,65 @@ Result<TopK> Model::topK(const std::vector<int32_t>& ids, int k) const {
             }
         }
         return out;
+    } catch (const std::exception& e) {
+        return Error{describeTorchError(e)};
+    }
+}
+
+int64_t Model::sharedWeightBytes(const Model& other) const {
+    std::set<const void*> theirs;
+    for (const at::Tensor& t : other.m_impl->lm->parameters()) {
+        theirs.insert(t.data_ptr());
+    }
+    int64_t bytes = 0;
+    for (const at::Tensor& t : m_impl->lm->parameters()) {
+        if (theirs.count(t.data_ptr())) {
+            bytes += t.numel() * static_cast<int64_t>(t.element_size());
+        }
+    }
+    return bytes;
+}
+
+Result<ModelInfo> Model::inspectAdapter(const std::string& folder, const LoadOptions& options) {
+    return catchAll([&]() -> Result<ModelInfo> {
+        auto opened = openAdapter(folder, options);
+        if (!opened) {
+            return Error{opened.error()};
+        }
+        ModelInfo info = opened->baseInfo;
+        info.folder = folder;
+        info.adapter = describeAdapter(opened->adapter);
+        const int64_t elem = at::elementSize(parseDtype(options.dtype));
+        info.parameters += info.adapter->parameters;
+        info.weightBytes += info.adapter->parameters * elem;
+        info.estimatedBytes += info.adapter->parameters * elem;
+        info.checkpointBytes += static_cast<int64_t>(opened->adapter.file->dataBytes());
+        return info;
+    });
+}
+
+Result<std::pair<std::unique_ptr<Model>, std::unique_ptr<Model>>>
+Model::loadAdapterPair(const std::string& folder, const LoadOptions& options,
+                       const ProgressFn& progress) {
+    try {
+        auto opened = openAdapter(folder, options);
+        if (!opened) {
+            return Error{opened.error()};
+        }
+        const std::string& baseFolder = opened->adapter.baseFolder;
+        auto base = load(baseFolder, options, progress);
+        if (!base) {
+            return Error{base.error() == kCancelledMessage ? base.error()
+                                                           : "base model: " + base.error()};
+        }
+        auto policy = std::make_unique<Impl>();
+        policy->lm = base.value()->m_impl->lm->withAdapter(opened->adapter);
+        policy->info = base.value()->info();
+        policy->info.folder = folder;
+        policy->info.adapter = describeAdapter(opened->adapter);
+        policy->info.parameters += policy->info.adapter->parameters;
+        return std::make_pair(std::unique_ptr<Model>(new Model(std::move(policy))),
+                              std::move(base.value()));
     } catch (const std::exception& e) {
         return Error{describeTorchError(e)};
     }

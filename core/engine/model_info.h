@@ -9,6 +9,22 @@
 
 namespace cl {
 
+/// What a peft LoRA adapter folder adds to its base (issue #14).
+struct AdapterInfo {
+    std::string folder;                     ///< the adapter folder
+    std::string baseFolder;                 ///< the base model it was resolved to
+    std::string baseModel;                  ///< base_model_name_or_path as written
+    int rank = 0;
+    double alpha = 0;
+    double scaling = 0;                     ///< alpha / r, or alpha / sqrt(r) with rslora
+    bool rslora = false;
+    std::vector<std::string> targetModules; ///< target_modules as written
+    std::vector<std::string> modulesToSave;
+    int adaptedModules = 0;                 ///< projections carrying a LoRA pair
+    int64_t parameters = 0;                 ///< adapter parameters (A, B, saved modules)
+    std::string fileFormat;                 ///< of adapter_model.*
+};
+
 struct ModelInfo {
     std::string folder;          ///< the HF folder it came from
     std::string architecture;    ///< e.g. "GPTNeoXForCausalLM"
@@ -32,6 +48,9 @@ struct ModelInfo {
     std::optional<int32_t> bosId;
     std::optional<int32_t> eosId;    ///< the first of eosIds
     std::vector<int32_t> eosIds;     ///< generation_config.json's eos_token_id, else config.json's
+    /// Set for a LoRA adapter folder: the model is base + adapter; the other fields describe the
+    /// base (parameters include the adapter's).
+    std::optional<AdapterInfo> adapter;
 };
 
 /// Options for loading a model. Invalid strings are reported by Model::load.
@@ -45,6 +64,9 @@ struct LoadOptions {
     /// may then rewrite or truncate the checkpoint while it is analysed. Off: float32 weights on
     /// the CPU alias the file, and every computation first checks that the file is unchanged.
     bool copyWeights = false;
+    /// Base model folder for a LoRA adapter folder whose base_model_name_or_path is not a local
+    /// folder (--base DIR); wins over it when given.
+    std::string baseDir;
 };
 
 } // namespace cl

@@ -1,6 +1,7 @@
 #include "core/engine/reward_scorer.h"
 
 #include "core/engine/load_warnings.h"
+#include "core/engine/lora_adapter.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
 #include "core/engine/sequence.h"
@@ -78,16 +79,24 @@ Result<std::vector<double>> sync(Sequence& seq, const std::vector<int32_t>& ids,
     return seq.logprobs();
 }
 
-} // namespace
-
-RewardScorer::RewardScorer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
-RewardScorer::~RewardScorer() = default;
-
-Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& policyDir,
-                                                         const std::string& referenceDir,
-                                                         const LoadOptions& options,
-                                                         const ProgressFn& progress) {
-    auto impl = std::make_unique<Impl>();
+/// Both models. With no reference folder, a LoRA adapter policy and its base with the adapter off,
+/// sharing one copy of the base tensors (issue #14).
+Result<std::pair<std::unique_ptr<Model>, std::unique_ptr<Model>>>
+loadModels(const std::string& policyDir, const std::string& referenceDir,
+           const LoadOptions& options, const ProgressFn& progress) {
+    if (referenceDir.empty()) {
+        if (!isAdapterFolder(policyDir)) {
+            return Error{"no reference model was given; a reference folder is needed unless the "
+                         "policy " + policyDir + " is a LoRA adapter (its base is then the "
+                         "reference)"};
+        }
+        auto pair = Model::loadAdapterPair(policyDir, options, progress);
+        if (!pair) {
+            return Error{pair.error() == kCancelledMessage ? pair.error()
+                                                           : "policy: " + pair.error()};
+        }
+        return pair;
+    }
     auto policyInfo = Model::inspect(policyDir, options);
     if (!policyInfo) {
         return Error{"policy: " + policyInfo.error()};
@@ -112,8 +121,28 @@ Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& poli
         return Error{reference.error() == kCancelledMessage ? reference.error()
                                                             : "reference: " + reference.error()};
     }
-    impl->policy = std::move(policy.value());
-    impl->reference = std::move(reference.value());
+    return std::make_pair(std::move(policy.value()), std::move(reference.value()));
+}
+
+} // namespace
+
+RewardScorer::RewardScorer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+RewardScorer::~RewardScorer() = default;
+
+Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& policyDir,
+                                                         const std::string& referenceArg,
+                                                         const LoadOptions& options,
+                                                         const ProgressFn& progress) {
+    auto impl = std::make_unique<Impl>();
+    auto models = loadModels(policyDir, referenceArg, options, progress);
+    if (!models) {
+        return Error{models.error()};
+    }
+    impl->policy = std::move(models.value().first);
+    impl->reference = std::move(models.value().second);
+    // A LoRA pair's reference is the adapter's base folder (tokenizer, messages).
+    const std::string referenceDir =
+        referenceArg.empty() ? impl->policy->info().adapter->baseFolder : referenceArg;
     if (impl->policy->info().vocabSize != impl->reference->info().vocabSize) {
         return Error{"the policy (" + policyDir + ") has " +
                      std::to_string(impl->policy->info().vocabSize) +

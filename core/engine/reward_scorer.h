@@ -43,6 +43,9 @@ public:
     /// Loads both models (progress counts bytes over both); refuses two models whose
     /// vocabulary sizes differ. The tokenizer is read from the policy folder (reference folder
     /// as fallback). What loads but deserves a word is in loadWarnings().
+    /// An empty referenceDir with a LoRA adapter policy scores the pair the adapter defines:
+    /// the reference is its base with the adapter off, and the two share one copy of the base
+    /// weights (Model::loadAdapterPair; options.baseDir when the base is not found).
     static Result<std::unique_ptr<RewardScorer>> load(const std::string& policyDir,
                                                       const std::string& referenceDir,
                                                       const LoadOptions& options = {},

@@ -41,6 +41,18 @@ inline constexpr double sumOf(std::size_t n, double meanPerToken) {
     return static_cast<double>(n) * meanPerToken;
 }
 
+// --- LoRA pair rewards (fixtures README, "rewards/<lora>.json") -----------------------------
+/// Per-token reward of a LoRA pair vs rewards_fp64: β·1e-4, i.e. 2β times the 5e-5 log-prob
+/// bound (rewardMax), since the policy and the reference log-prob each carry it.
+inline constexpr double loraRewardMax(double beta) {
+    return rewardMax(beta);
+}
+/// reward_sum over n response tokens vs reward_sum_fp64: β·max(1e-4, 2e-5·n) — twice the mean
+/// bound 1e-5 per token summed over n (sumOf), never below one token's bound.
+inline constexpr double loraRewardSum(double beta, std::size_t n) {
+    return beta * std::max(2 * kLogprobMaxVsF64, sumOf(n, 2 * kLogprobMeanVsF64));
+}
+
 /// Fixtures README: beam scores (sum of log-probs / length) within 1e-4 of the float64 re-score.
 inline constexpr double kBeamScoreVsF64 = 1e-4;
 

@@ -27,3 +27,9 @@ add_dependencies(tst_checkpoint_cli creditlens-cli)
 # New architectures, rope scaling and EOS lists (issue #14) against HF 4.40's references.
 cl_add_test(tst_model_parity_ext SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_model_parity_ext.cpp
             LIBS creditlens_core LABELS model)
+# LoRA adapters (issue #14 item 3): parity of base + adapter and of the pair's rewards, the CLI.
+cl_add_test(tst_lora SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_lora.cpp
+            LIBS creditlens_core LABELS model)
+cl_add_test(tst_lora_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_lora_cli.cpp
+            LIBS creditlens_core LABELS model)
+add_dependencies(tst_lora_cli creditlens-cli)

@@ -1,0 +1,284 @@
+// peft LoRA adapters (issue #14 item 3) against HF transformers 4.40 + peft in float64: log-probs
+// and generations of base + adapter (refs/lora_*.json), the DPO pair's per-token rewards with the
+// base as reference (rewards/lora_*.json), one copy of the base weights shared by the pair, base
+// resolution and the refusal sentences.
+#include "common/fixtures.h"
+#include "common/tolerances.h"
+#include "core/engine/beam_search.h"
+#include "core/engine/model.h"
+#include "core/engine/reward_scorer.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+json readJson(const std::string& path) {
+    std::ifstream in(path);
+    return json::parse(in);
+}
+
+std::vector<int32_t> idList(const json& v) {
+    return v.is_array() ? v.get<std::vector<int32_t>>() : std::vector<int32_t>{v.get<int32_t>()};
+}
+
+const char* const kAdapters[] = {"lora_llama_gqa_r8", "lora_gpt_neox_parallel_r8",
+                                 "lora_gpt2_r4_conv1d", "lora_llama_gqa_rslora_r16",
+                                 "lora_llama_gqa_lm_head"};
+
+/// A copy of an adapter folder whose adapter_config.json is edited by `edit`.
+std::string copyAdapter(const QTemporaryDir& tmp, const QString& name,
+                        const std::function<void(json&)>& edit) {
+    const fs::path src = cl::test::fixtureStd("models/" + name);
+    const fs::path dst = fs::path(tmp.path().toStdString()) / name.toStdString();
+    fs::create_directories(dst);
+    fs::copy_file(src / "adapter_model.safetensors", dst / "adapter_model.safetensors");
+    json config = readJson((src / "adapter_config.json").string());
+    edit(config);
+    std::ofstream((dst / "adapter_config.json").string()) << config.dump(1);
+    return dst.string();
+}
+
+} // namespace
+
+class TestLora : public QObject {
+    Q_OBJECT
+private slots:
+    void logprobs_data();
+    void logprobs();
+    void generations_data() { logprobs_data(); }
+    void generations();
+    void rewards_data() { logprobs_data(); }
+    void rewards();
+    void oneCopyOfTheBase();
+    void baseResolution();
+    void refusals_data();
+    void refusals();
+};
+
+void TestLora::logprobs_data() {
+    QTest::addColumn<QString>("name");
+    for (const char* n : kAdapters) {
+        QTest::newRow(n) << QString::fromLatin1(n);
+    }
+}
+
+void TestLora::logprobs() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, name);
+    auto model = cl::Model::load(cl::test::fixtureStd("models/" + name));
+    QVERIFY2(model.ok(), model.error().c_str());
+    QVERIFY(model.value()->info().adapter.has_value());
+    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    QCOMPARE(model.value()->info().adapter->scaling, ref["lora_scaling"].get<double>());
+    double worstMax = 0, worstMean = 0;
+    for (const json& seq : ref["logprob_sequences"]) {
+        const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
+        const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
+        auto got = model.value()->logprobs(ids);
+        QVERIFY2(got.ok(), got.error().c_str());
+        QCOMPARE(got->size(), expected.size());
+        cl::tol::DiffStats d;
+        for (size_t i = 0; i < expected.size(); ++i) {
+            d.add((*got)[i], expected[i]);
+        }
+        const QString what = QString("%1 len %2 vs fp64").arg(name).arg(ids.size());
+        QVERIFY(d.report(what, cl::tol::kLogprobMaxVsF64));
+        QVERIFY2(d.mean() <= cl::tol::kLogprobMeanVsF64,
+                 qPrintable(d.describe(what + " (mean)", cl::tol::kLogprobMeanVsF64)));
+        worstMax = std::max(worstMax, d.max);
+        worstMean = std::max(worstMean, d.mean());
+    }
+    qInfo("%s: largest max |d| %.3g, largest mean |d| %.3g", qPrintable(name), worstMax, worstMean);
+}
+
+void TestLora::generations() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, name);
+    auto m = cl::Model::load(cl::test::fixtureStd("models/" + name));
+    QVERIFY2(m.ok(), m.error().c_str());
+    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    int runs = 0;
+    for (const json& g : ref["generation"]) {
+        cl::BeamOptions o;
+        o.width = g["num_beams"].get<int>();
+        o.numReturn = g["num_return_sequences"].get<int>();
+        o.maxNewTokens = g["max_new_tokens"].get<int>();
+        o.lengthPenalty = g["length_penalty"].get<double>();
+        if (g["scenario"].get<std::string>() != "config_eos") {
+            o.eosIds = idList(g["eos_token_id"]);
+        }
+        auto beams = cl::beamSearch(*m.value(), g["prompt_ids"].get<std::vector<int32_t>>(), o);
+        QVERIFY2(beams.ok(), beams.error().c_str());
+        const auto expected = g["new_tokens"].get<std::vector<std::vector<int32_t>>>();
+        const auto scores = g["rescored_score_fp64"].get<std::vector<double>>();
+        QCOMPARE(beams->size(), expected.size());
+        for (size_t i = 0; i < expected.size(); ++i) {
+            QVERIFY2(
+                (*beams)[i].ids == expected[i],
+                qPrintable(QString("%1 W=%2 hypothesis %3 differs").arg(name).arg(o.width).arg(i)));
+            QVERIFY2(std::abs((*beams)[i].score - scores[i]) <= cl::tol::kBeamScoreVsF64,
+                     qPrintable(QString("score %1 vs %2").arg((*beams)[i].score).arg(scores[i])));
+        }
+        ++runs;
+    }
+    qInfo("%s: %d generation runs identical", qPrintable(name), runs);
+}
+
+// The pair an adapter defines, scored with no reference folder: policy = base + adapter,
+// reference = the same base with the adapter off.
+void TestLora::rewards() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, name);
+    auto scorer = cl::RewardScorer::load(cl::test::fixtureStd("models/" + name), "");
+    QVERIFY2(scorer.ok(), scorer.error().c_str());
+    const json ref = readJson(cl::test::fixtureStd("rewards/" + name + ".json"));
+    double worstReward = 0, worstSum = 0;
+    for (const json& c : ref["cases"]) {
+        const QString id = QString::fromStdString(c["id"].get<std::string>());
+        const auto n = c["n_response_tokens"].get<size_t>();
+        for (const auto& [betaText, expected] : c["rewards_fp64"].items()) {
+            const double beta = std::stod(betaText);
+            scorer.value()->setBeta(beta);
+            cl::IdsRequest req{c["prompt_ids"].get<std::vector<int32_t>>(),
+                               c["response_ids"].get<std::vector<int32_t>>()};
+            auto s = scorer.value()->scoreIds(req);
+            QVERIFY2(s.ok(), s.error().c_str());
+            QCOMPARE(s->tokens.size(), n);
+            cl::tol::DiffStats r, lpPolicy, lpRef;
+            const auto rewards = expected.get<std::vector<double>>();
+            const auto policyF64 = c["logp_policy_fp64"].get<std::vector<double>>();
+            const auto refF64 = c["logp_ref_fp64"].get<std::vector<double>>();
+            for (size_t i = 0; i < n; ++i) {
+                r.add(s->tokens[i].reward, rewards[i]);
+                lpPolicy.add(s->tokens[i].logpPolicy, policyF64[i]);
+                lpRef.add(s->tokens[i].logpRef, refF64[i]);
+            }
+            const QString what = QString("%1 %2 beta %3").arg(name, id).arg(beta);
+            QVERIFY(lpPolicy.report(what + " logp policy", cl::tol::kLogprobMaxVsF64));
+            QVERIFY(lpRef.report(what + " logp ref", cl::tol::kLogprobMaxVsF64));
+            QVERIFY(r.report(what + " rewards", cl::tol::loraRewardMax(beta)));
+            cl::tol::DiffStats sum;
+            sum.add(s->rewardSum, c["reward_sum_fp64"][betaText].get<double>());
+            QVERIFY(sum.report(what + " reward_sum", cl::tol::loraRewardSum(beta, n)));
+            worstReward = std::max(worstReward, r.max / beta);
+            worstSum = std::max(worstSum, sum.max / beta);
+        }
+    }
+    qInfo("%s: largest reward |d|/beta %.3g (bound 1e-4), reward_sum |d|/beta %.3g",
+          qPrintable(name), worstReward, worstSum);
+}
+
+// DESIGN.md: the policy and the reference hold one copy of the base weights, never merged.
+void TestLora::oneCopyOfTheBase() {
+    CL_REQUIRE_FIXTURES();
+    for (const char* n : {"lora_llama_gqa_r8", "lora_llama_gqa_lm_head"}) {
+        auto pair = cl::Model::loadAdapterPair(cl::test::fixtureStd(QString("models/") + n));
+        QVERIFY2(pair.ok(), pair.error().c_str());
+        const cl::Model& policy = *pair.value().first;
+        const cl::Model& reference = *pair.value().second;
+        QVERIFY(policy.info().adapter.has_value());
+        QVERIFY(!reference.info().adapter.has_value());
+        const int64_t refBytes = reference.info().parameters * 4; // f32
+        const int64_t shared = policy.sharedWeightBytes(reference);
+        // Only modules_to_save replace a base tensor (lm_head [1000, 64] here).
+        const int64_t replaced = std::string(n) == "lora_llama_gqa_lm_head" ? 1000 * 64 * 4 : 0;
+        qInfo("%s: %lld of the reference's %lld weight bytes shared with the policy", n,
+              static_cast<long long>(shared), static_cast<long long>(refBytes));
+        QCOMPARE(shared, refBytes - replaced);
+        // The reference is exactly the base model.
+        auto base = cl::Model::load(cl::test::fixtureStd("models/llama_gqa"));
+        QVERIFY2(base.ok(), base.error().c_str());
+        QCOMPARE(base.value()->sharedWeightBytes(reference), int64_t(0)); // a separate load
+        const std::vector<int32_t> ids{1, 17, 300, 42, 999, 5, 61, 7};
+        auto a = reference.logprobs(ids);
+        auto b = base.value()->logprobs(ids);
+        QVERIFY(a.ok() && b.ok());
+        QCOMPARE(a.value(), b.value());
+    }
+}
+
+void TestLora::baseResolution() {
+    CL_REQUIRE_FIXTURES();
+    QTemporaryDir tmp;
+    // A hub name that is no local folder: the sentence says what to do.
+    const std::string hub = copyAdapter(tmp, "lora_llama_gqa_r8", [](json& c) {
+        c["base_model_name_or_path"] = "meta-llama/Llama-2-7b-hf";
+    });
+    auto missing = cl::Model::load(hub);
+    QVERIFY(!missing.ok());
+    qInfo("%s", missing.error().c_str());
+    QVERIFY(missing.error().find("meta-llama/Llama-2-7b-hf") != std::string::npos);
+    QVERIFY(missing.error().find("--base DIR") != std::string::npos);
+    cl::LoadOptions withBase;
+    withBase.baseDir = cl::test::fixtureStd("models/llama_gqa");
+    auto found = cl::Model::load(hub, withBase);
+    QVERIFY2(found.ok(), found.error().c_str());
+    QCOMPARE(found.value()->info().adapter->baseFolder, withBase.baseDir);
+    // An absolute path in the config.
+    const std::string absolute = copyAdapter(tmp, "lora_gpt2_r4_conv1d", [](json& c) {
+        c["base_model_name_or_path"] = cl::test::fixtureStd("models/gpt2");
+    });
+    auto abs = cl::Model::inspect(absolute);
+    QVERIFY2(abs.ok(), abs.error().c_str());
+    QCOMPARE(abs->adapter->rank, 4);
+    QCOMPARE(abs->architecture, std::string("GPT2LMHeadModel"));
+    // The fixtures name a sibling folder (models/<name>).
+    auto sibling = cl::Model::inspect(cl::test::fixtureStd("models/lora_gpt_neox_parallel_r8"));
+    QVERIFY2(sibling.ok(), sibling.error().c_str());
+    QVERIFY(fs::equivalent(sibling->adapter->baseFolder,
+                           cl::test::fixtureStd("models/gpt_neox_parallel")));
+    // No reference and no adapter: the scorer says what is missing.
+    auto noRef = cl::RewardScorer::load(cl::test::fixtureStd("models/llama_gqa"), "");
+    QVERIFY(!noRef.ok());
+    QVERIFY(noRef.error().find("LoRA adapter") != std::string::npos);
+}
+
+void TestLora::refusals_data() {
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("bias all") << "bias"
+                              << "\"all\""
+                              << "bias \"none\" only";
+    QTest::newRow("dora") << "use_dora"
+                          << "true"
+                          << "\"use_dora\" is set";
+    QTest::newRow("rank pattern") << "rank_pattern"
+                                  << "{\"q_proj\": 4}"
+                                  << "\"rank_pattern\"";
+    QTest::newRow("not lora") << "peft_type"
+                              << "\"IA3\""
+                              << "LoRA adapters only";
+    QTest::newRow("wrong rank") << "r"
+                                << "4"
+                                << "but r = 4 on";
+}
+
+void TestLora::refusals() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, field);
+    QFETCH(QString, value);
+    QFETCH(QString, expected);
+    QTemporaryDir tmp;
+    const std::string dir = copyAdapter(tmp, "lora_llama_gqa_r8", [&](json& c) {
+        c[field.toStdString()] = json::parse(value.toStdString());
+        c["base_model_name_or_path"] = cl::test::fixtureStd("models/llama_gqa");
+    });
+    auto m = cl::Model::load(dir);
+    QVERIFY(!m.ok());
+    qInfo("%s", m.error().c_str());
+    QVERIFY2(m.error().find(expected.toStdString()) != std::string::npos, m.error().c_str());
+}
+
+QTEST_GUILESS_MAIN(TestLora)
+#include "tst_lora.moc"
