@@ -1,10 +1,13 @@
 #include "ui/app_actions.h"
 
+#include "ui/engine_types.h"
+
 #include <QAction>
 #include <QActionGroup>
 #include <QKeySequence>
 #include <QMenu>
 #include <QMenuBar>
+#include <QSettings>
 #include <QWidget>
 
 namespace cl {
@@ -60,6 +63,14 @@ AppActions::AppActions(QWidget* owner) : QObject(owner), m_owner(owner) {
     nextPair = make("actionNextPair", tr("&Next pair"), QKeySequence(Qt::CTRL | Qt::Key_BracketRight));
     previousPair = make("actionPreviousPair", tr("P&revious pair"),
                         QKeySequence(Qt::CTRL | Qt::Key_BracketLeft));
+    // Issue #18: weights copied instead of mapped, so training may rewrite the checkpoint.
+    copyWeights = make("actionCopyWeights", tr("Copy &weights into memory (no mmap)"), {});
+    copyWeights->setCheckable(true);
+    copyWeights->setChecked(QSettings().value(kCopyWeightsSetting, false).toBool());
+    copyWeights->setStatusTip(tr("Takes effect at the next load; use it when training may "
+                                 "rewrite the checkpoint being analysed"));
+    connect(copyWeights, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(kCopyWeightsSetting, on); });
 
     openDemo = make("actionOpenDemo", tr("Open &demo"), {});
     about = make("actionAbout", tr("&About CreditLens"), QKeySequence(Qt::Key_F1));
@@ -110,7 +121,7 @@ void AppActions::buildMenus(QMenuBar* bar) {
 
     m_toolsMenu = bar->addMenu(tr("&Tools"));
     m_toolsMenu->setObjectName("menuTools");
-    m_toolsMenu->addActions({rescore, cancelWork});
+    m_toolsMenu->addActions({rescore, cancelWork, copyWeights});
     m_toolsMenu->addSeparator();
     m_toolsMenu->addActions({openPreferences, previousPair, nextPair});
     m_toolsMenu->addSeparator();

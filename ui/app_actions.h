@@ -56,6 +56,7 @@ public:
     QAction* openPreferences = nullptr;
     QAction* nextPair = nullptr;
     QAction* previousPair = nullptr;
+    QAction* copyWeights = nullptr; ///< checkable; kCopyWeightsSetting, read at the next load
     // Help
     QAction* openDemo = nullptr;
     QAction* about = nullptr;

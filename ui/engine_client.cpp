@@ -38,6 +38,7 @@ EngineClient::EngineClient(QObject* parent) : QObject(parent) {
     connect(m_worker, &EngineWorker::scoreFailed, this, &EngineClient::scoreFailed);
     connect(m_worker, &EngineWorker::alternativesReady, this, &EngineClient::alternativesReady);
     connect(m_worker, &EngineWorker::alternativesFailed, this, &EngineClient::alternativesFailed);
+    connect(m_worker, &EngineWorker::jobFailed, this, &EngineClient::jobFailed);
     m_thread.start();
     QMetaObject::invokeMethod(m_worker, &EngineWorker::lowerCurrentThreadPriority,
                               Qt::QueuedConnection);

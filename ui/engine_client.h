@@ -58,6 +58,8 @@ signals:
     void scoreFailed(int slot, quint64 generation, const QString& message);
     void alternativesReady(quint64 tag, const cl::Alternatives& alternatives);
     void alternativesFailed(quint64 tag, const QString& message);
+    /// A runJob() job failed with an exception it did not report itself.
+    void jobFailed(const QString& message);
 
 private:
     QThread m_thread;

@@ -1,6 +1,7 @@
 #include "ui/engine_worker.h"
 
 #include <QMutexLocker>
+#include <QSettings>
 
 #include <exception>
 
@@ -96,7 +97,9 @@ void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
     };
     Result<std::unique_ptr<RewardScorer>> result = Error{"unknown internal error"};
     try {
-        result = RewardScorer::load(policyDir.toStdString(), referenceDir.toStdString(), {},
+        LoadOptions options;
+        options.copyWeights = QSettings().value(kCopyWeightsSetting, false).toBool();
+        result = RewardScorer::load(policyDir.toStdString(), referenceDir.toStdString(), options,
                                     progress);
     } catch (const std::exception& e) {
         result = Error{e.what()};
@@ -150,10 +153,14 @@ void EngineWorker::alternatives(quint64 tag, const ScoreRequest& request, qint64
 void EngineWorker::runJob(const std::function<void(RewardScorer*)>& job) {
     m_busy.store(true);
     m_jobRunning.store(true);
+    // A job reports its own errors (engine_job.h); one that escapes still reaches the user,
+    // and nothing may escape the thread.
     try {
         job(m_scorer.get());
+    } catch (const std::exception& e) {
+        emit jobFailed(QString::fromStdString(e.what()));
     } catch (...) {
-        // A job catches its own exceptions (engine_job.h); nothing may escape the thread.
+        emit jobFailed(tr("the engine job stopped with an unknown error"));
     }
     m_jobRunning.store(false);
     m_busy.store(false);

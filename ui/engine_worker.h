@@ -53,7 +53,8 @@ public slots:
     /// Worker thread. Sets beta for later scores.
     void setBeta(double beta);
     /// Worker thread. Runs other views' engine work (beam search) with the loaded pair, or
-    /// nullptr when none is loaded; the job reports back by itself and catches its exceptions.
+    /// nullptr when none is loaded; the job reports back by itself. An exception that escapes
+    /// it is caught here and reported as jobFailed() (issue #18: it was swallowed).
     void runJob(const std::function<void(RewardScorer*)>& job);
 
 signals:
@@ -68,6 +69,8 @@ signals:
     void scoreFailed(int slot, quint64 generation, const QString& message);
     void alternativesReady(quint64 tag, const cl::Alternatives& alternatives);
     void alternativesFailed(quint64 tag, const QString& message);
+    /// A runJob() job threw: its message (or that it threw something unknown).
+    void jobFailed(const QString& message);
 
 private:
     struct Pending {

@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "ui/app_actions.h"
+#include "ui/checkpoint_watcher.h"
 #include "ui/compare_panel.h"
 #include "ui/engine_client.h"
 #include "ui/model_panel.h"
@@ -44,6 +45,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_actions = new AppActions(this);
     m_actions->buildMenus(menuBar());
     m_engine = new EngineClient(this);
+    new CheckpointWatcher(m_engine, this); // offers to reload a checkpoint changed on disk
     // Centre: the workbench, and under it the compare summary (shown in compare mode).
     auto* centre = new QWidget(this);
     auto* centreLayout = new QVBoxLayout(centre);
@@ -68,8 +70,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancelButton);
 
+    // Not a debounce: the first edit starts the timer and later ones do not restart it, so
+    // text typed without a pause is on disk at most a second later (issue #18 item 4).
     m_autosave.setSingleShot(true);
-    m_autosave.setInterval(1500);
+    m_autosave.setInterval(1000);
     connect(&m_autosave, &QTimer::timeout, this, &MainWindow::writeAutosave);
 
     connectActions();
@@ -252,7 +256,9 @@ void MainWindow::connectActions() {
         if (m_inspector->slot() >= 0 && !m_workbench->isCurrent(m_inspector->slot())) {
             clearInspection(); // the inspected token's text changed
         }
-        m_autosave.start();
+        if (!m_autosave.isActive()) {
+            m_autosave.start();
+        }
     });
     connect(m_compare, &ComparePanel::pairSelected, this, &MainWindow::showPreferencePair);
     connect(m_inspector, &TokenInspector::substitute, this,
@@ -313,6 +319,9 @@ void MainWindow::connectEngine() {
                     m_inspector->setMessage(message);
                 }
             });
+    connect(m_engine, &EngineClient::jobFailed, this, [this](const QString& message) {
+        showError(tr("The engine job failed"), message);
+    });
 }
 
 void MainWindow::inspectToken(int slot, int index) {

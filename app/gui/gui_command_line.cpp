@@ -37,8 +37,15 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption screenshotDelay("screenshot-delay", "Milliseconds before the grab.", "MS");
     screenshotDelay.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        {selfTest, policy, reference, promptFile, response, screenshot, screenshotDelay});
+    QCommandLineOption type("type", "Type TEXT into the first response.", "TEXT");
+    type.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption typeInterval("type-interval", "Milliseconds between two keys.", "MS");
+    typeInterval.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption restoreAndPrint("restore-autosave-and-print",
+                                       "Accept the autosave offer, print the texts, exit.");
+    restoreAndPrint.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({selfTest, policy, reference, promptFile, response, screenshot,
+                       screenshotDelay, type, typeInterval, restoreAndPrint});
     parser.addPositionalArgument("session", "A session file to open.", "[session]");
     parser.process(arguments); // --help/--version/unknown options exit here
 
@@ -54,6 +61,15 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
         options.screenshotDelayMs = parser.value(screenshotDelay).toInt(&ok);
         if (!ok || options.screenshotDelayMs < 0) {
             usageError("--screenshot-delay expects a number of milliseconds.");
+        }
+    }
+    options.typeText = parser.value(type);
+    options.restoreAndPrint = parser.isSet(restoreAndPrint);
+    if (parser.isSet(typeInterval)) {
+        bool ok = false;
+        options.typeIntervalMs = parser.value(typeInterval).toInt(&ok);
+        if (!ok || options.typeIntervalMs < 1) {
+            usageError("--type-interval expects a positive number of milliseconds.");
         }
     }
     const QStringList positional = parser.positionalArguments();

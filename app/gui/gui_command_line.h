@@ -16,6 +16,11 @@ struct GuiOptions {
     QString sessionFile;    ///< positional: a session file to open
     QString screenshotFile; ///< hidden --screenshot FILE: grab the shown window, save, exit
     int screenshotDelayMs = 1500;
+    // Hidden, for the crash-recovery test (tests/app/tst_gui_cli.cpp, issue #18 item 4):
+    QString typeText;          ///< --type TEXT: typed into the first response, key by key
+    int typeIntervalMs = 20;   ///< --type-interval MS between two keys; "typed N" on stdout
+    bool restoreAndPrint = false; ///< --restore-autosave-and-print: accept the offer, print
+                                  ///< {"offered", "response"} as JSON on stdout, exit
 };
 
 /// Parses `arguments` (including argv[0]). Handles --help and --version itself (prints and exits,

@@ -4,14 +4,25 @@
 #include "app/gui/gui_command_line.h"
 #include "app/gui/self_test.h"
 #include "core/engine/runtime.h"
+#include "ui/autosave_offer.h"
 #include "ui/main_window.h"
+#include "ui/response_pane.h"
+#include "ui/reward_editor.h"
+#include "ui/workbench.h"
 
 #include "ui/curves/plot_command.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QKeyEvent>
+#include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
+
+#include <cstdio>
 
 #include <cstring>
 
@@ -34,6 +45,43 @@ bool isHeadlessMode(int argc, char** argv) {
 
 int runPlot(QApplication& app) {
     return cl::runPlotCommand(app.arguments().mid(2));
+}
+
+/// Hidden --type: key events into the first response, one every `intervalMs`, each followed by
+/// "typed N" on stdout (the crash-recovery test kills the process in the middle).
+void typeSlowly(cl::MainWindow& window, const QString& text, int intervalMs) {
+    auto* timer = new QTimer(&window);
+    auto typeOne = [&window, text, timer, typed = 0]() mutable {
+        if (typed >= text.size()) {
+            timer->stop();
+            return;
+        }
+        cl::RewardEditor* editor = window.workbench()->responsePane(0)->editor();
+        const QString key = text.mid(typed, 1);
+        QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, key);
+        QCoreApplication::sendEvent(editor, &press);
+        QKeyEvent release(QEvent::KeyRelease, 0, Qt::NoModifier, key);
+        QCoreApplication::sendEvent(editor, &release);
+        std::printf("typed %d\n", ++typed);
+        std::fflush(stdout);
+    };
+    QObject::connect(timer, &QTimer::timeout, &window, typeOne);
+    timer->start(intervalMs);
+}
+
+/// Hidden --restore-autosave-and-print: what the offer gives back, as JSON on stdout.
+int restoreAndPrint(cl::MainWindow& window) {
+    QMessageBox* offer = cl::AutosaveOffer::show(&window);
+    if (offer) {
+        offer->findChild<QAbstractButton*>("restoreButton")->click();
+    }
+    const QJsonObject out{
+        {"offered", offer != nullptr},
+        {"response", window.workbench()->responsePane(0)->editor()->toPlainText()}};
+    std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+    std::fflush(stdout);
+    window.setModified(false);
+    return 0;
 }
 
 } // namespace
@@ -60,6 +108,15 @@ int main(int argc, char** argv) {
 
     cl::MainWindow window;
     window.show();
+    if (options.restoreAndPrint) {
+        return restoreAndPrint(window);
+    }
+    if (options.sessionFile.isEmpty() && options.screenshotFile.isEmpty()) {
+        cl::AutosaveOffer::show(&window); // the last run did not exit cleanly
+    }
+    if (!options.typeText.isEmpty()) {
+        typeSlowly(window, options.typeText, options.typeIntervalMs);
+    }
     if (!options.sessionFile.isEmpty()) {
         window.openSessionFile(options.sessionFile);
     }

@@ -19,6 +19,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <stdexcept>
+
 namespace {
 
 constexpr int kTimeoutMs = 60000; // bounds a hang only
@@ -48,6 +50,24 @@ private slots:
         m_policy = cl::test::storiesPolicyDir();
         m_reference = cl::test::makeStoriesReference(m_dir.filePath("reference"));
         QVERIFY(!m_reference.isEmpty());
+    }
+
+    // Issue #18: the worker ran jobs in catch (...) {}, so a job that threw vanished without a
+    // word. Now the exception reaches the GUI thread as jobFailed(message).
+    void escapedJobExceptionsAreReported() {
+        cl::EngineClient engine;
+        QSignalSpy failed(&engine, SIGNAL(jobFailed(QString)));
+        QVERIFY2(failed.isValid(), "EngineClient has no jobFailed(QString) signal");
+        engine.runJob([](cl::RewardScorer*) {
+            throw std::runtime_error("model.safetensors changed size; reload the model");
+        });
+        QVERIFY(QTest::qWaitFor([&failed] { return failed.count() == 1; }, kTimeoutMs));
+        QCOMPARE(failed.at(0).at(0).toString(),
+                 QString("model.safetensors changed size; reload the model"));
+        engine.runJob([](cl::RewardScorer*) { throw 42; });
+        QVERIFY(QTest::qWaitFor([&failed] { return failed.count() == 2; }, kTimeoutMs));
+        QVERIFY(failed.at(1).at(0).toString().contains("unknown error"));
+        QVERIFY(!engine.jobRunning());
     }
 
     void loadAndScoreNeverBlockTheGuiThread() {

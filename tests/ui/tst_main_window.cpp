@@ -8,6 +8,8 @@
 #include "ui/reward_editor.h"
 #include "ui/workbench.h"
 
+#include "fixture_models.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
@@ -19,7 +21,10 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QPushButton>
 #include <QTest>
+
+#include <cstdio>
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -188,6 +193,8 @@ private slots:
         QVERIFY(!again.isModified());
     }
 
+    void changedCheckpointOffersReload();
+
     void autosaveRestoresText() {
         QFile::remove(cl::MainWindow::autosavePath());
         {
@@ -207,6 +214,39 @@ private slots:
         QVERIFY(!QFile::exists(cl::MainWindow::autosavePath()));
     }
 };
+
+// Issue #18: a trainer rewriting the loaded checkpoint (save_steps: a new file renamed over the
+// old one) was not noticed; its mapped weights could end the process with SIGBUS. Now the window
+// says so at once and offers to reload the pair.
+void TestMainWindow::changedCheckpointOffersReload() {
+    CL_REQUIRE_FIXTURES();
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkpath("policy") && QDir(dir.path()).mkpath("reference"));
+    const QString policy = cl::test::makeStoriesReference(dir.filePath("policy"), 1.0f);
+    const QString reference = cl::test::makeStoriesReference(dir.filePath("reference"));
+    QVERIFY(!policy.isEmpty() && !reference.isEmpty());
+    cl::MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy loaded(&window, &cl::MainWindow::pairLoaded);
+    window.openPair(policy, reference);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1, 60000);
+    QVERIFY(!window.findChild<QMessageBox*>("checkpointChanged"));
+    // What torch.save through a temporary file does.
+    const QString weights = policy + "/model.safetensors";
+    QVERIFY(QFile::copy(weights, weights + ".tmp"));
+    QCOMPARE(std::rename(qPrintable(weights + ".tmp"), qPrintable(weights)), 0);
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox*>("checkpointChanged")) &&
+                                 box->isVisible(),
+                             30000);
+    QVERIFY2(box->text().contains("model.safetensors"), qPrintable(box->text()));
+    auto* reload = box->findChild<QPushButton*>("reloadButton");
+    QVERIFY(reload);
+    reload->click();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 2, 60000);
+    window.setModified(false);
+}
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_main_window.moc"
