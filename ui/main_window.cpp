@@ -15,6 +15,8 @@
 
 #include "ui/curves/curves_view.h"
 #include "ui/beam/beam_view.h"
+#include "ui/dataset/dataset_dock.h"
+#include "ui/dataset/dataset_view.h"
 
 #include <QAction>
 #include <QApplication>
@@ -86,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
 MainWindow::~MainWindow() {
     m_beam->cancel(); // before the engine thread is asked to finish (BeamView contract)
+    m_datasetDock->view()->cancel();
     m_engine->cancel();
 }
 
@@ -110,7 +113,18 @@ void MainWindow::createDocks() {
     resizeDocks({inspectorDock}, {380}, Qt::Horizontal);
     createCurvesDock();
     createBeamDock();
+    m_datasetDock = new DatasetDock(
+        this, m_actions, m_engine, m_workbench, m_compare,
+        [this](const QString& prompt, const QString& chosen, const QString& rejected) {
+            showPreferencePair({prompt, chosen, rejected});
+        },
+        m_curvesDock);
+    connect(this, &MainWindow::pairLoaded, m_datasetDock, &DatasetDock::pairLoaded);
 }
+
+DatasetView* MainWindow::datasetView() const { return m_datasetDock->view(); }
+
+bool MainWindow::openDataset(const QString& path) { return m_datasetDock->openFile(path); }
 
 void MainWindow::createBeamDock() {
     m_beam = new BeamView(this);

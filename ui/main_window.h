@@ -19,6 +19,8 @@ class AppActions;
 class BeamView;
 class ComparePanel;
 class CurvesView;
+class DatasetDock;
+class DatasetView;
 class EngineClient;
 class ModelPanel;
 class TokenInspector;
@@ -41,6 +43,11 @@ public:
     CurvesView* curvesView() const { return m_curves; }
     /// The Beam Search dock's content, or nullptr in a build without it.
     BeamView* beamView() const { return m_beam; }
+    /// The Dataset dock's view (issue #17 item 1).
+    DatasetView* datasetView() const;
+    /// Shows the Dataset dock and opens a preference file in it; it is scored with the loaded
+    /// pair, or once one is loaded. False (with the sentence in the dock) when unusable.
+    bool openDataset(const QString& path);
     /// Opens training logs (files or output folders) in the Training Curves view.
     void openTrainingLogs(const QStringList& paths);
 
@@ -119,6 +126,7 @@ private:
     CurvesView* m_curves = nullptr;
     QDockWidget* m_curvesDock = nullptr;
     BeamView* m_beam = nullptr;
+    DatasetDock* m_datasetDock = nullptr;
     QLabel* m_statusLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelButton = nullptr;

@@ -33,6 +33,9 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
     const QCommandLineOption promptFile("prompt-file", "Read the prompt from this UTF-8 file.",
                                         "FILE");
     const QCommandLineOption response("response", "Initial response text.", "TEXT");
+    const QCommandLineOption dataset(
+        "dataset", "Open this preference file (JSONL) in the Dataset view and score it.", "FILE");
+    parser.addOption(dataset);
     QCommandLineOption screenshot("screenshot", "Save a PNG of the window and exit.", "FILE");
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     QCommandLineOption screenshotDelay("screenshot-delay", "Milliseconds before the grab.", "MS");
@@ -55,6 +58,7 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
     options.referenceDir = parser.value(reference);
     options.promptFile = parser.value(promptFile);
     options.response = parser.value(response);
+    options.datasetFile = parser.value(dataset);
     options.screenshotFile = parser.value(screenshot);
     if (parser.isSet(screenshotDelay)) {
         bool ok = false;
@@ -81,6 +85,9 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
     }
     if (options.policyDir.isEmpty() != options.referenceDir.isEmpty()) {
         usageError("--policy and --reference go together: give both folders.");
+    }
+    if (!options.datasetFile.isEmpty() && !QFileInfo(options.datasetFile).isFile()) {
+        usageError("--dataset " + options.datasetFile + " is not a readable file.");
     }
     if (!options.promptFile.isEmpty() && !QFileInfo(options.promptFile).isFile()) {
         usageError("--prompt-file " + options.promptFile + " is not a readable file.");

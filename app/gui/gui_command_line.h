@@ -13,6 +13,7 @@ struct GuiOptions {
     QString referenceDir;   ///< --reference DIR
     QString promptFile;     ///< --prompt-file F (UTF-8 text)
     QString response;       ///< --response S
+    QString datasetFile;    ///< --dataset F: a preference JSONL opened in the Dataset view
     QString sessionFile;    ///< positional: a session file to open
     QString screenshotFile; ///< hidden --screenshot FILE: grab the shown window, save, exit
     int screenshotDelayMs = 1500;

@@ -137,6 +137,9 @@ int main(int argc, char** argv) {
             QTimer::singleShot(0, &window, [&window] { window.openDemo(); });
         }
     }
+    if (!options.datasetFile.isEmpty()) {
+        window.openDataset(options.datasetFile); // scored once the pair above has loaded
+    }
     if (!options.screenshotFile.isEmpty()) {
         QTimer::singleShot(options.screenshotDelayMs, &window, [&window, &options] {
             const bool saved = window.grab().save(options.screenshotFile, "PNG");
