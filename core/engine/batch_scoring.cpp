@@ -45,6 +45,46 @@ std::string textField(const json& j, const char* key) {
     return j.at(key).get<std::string>();
 }
 
+/// TRL's conversational field: an array of {"role": string, "content": string}.
+std::vector<ChatTurn> turnsField(const json& j, const char* key) {
+    const json& v = j.at(key);
+    if (!v.is_array()) {
+        throw std::runtime_error(std::string("\"") + key + "\" must be a list of messages");
+    }
+    std::vector<ChatTurn> turns;
+    for (const json& m : v) {
+        if (!m.is_object() || !m.contains("role") || !m["role"].is_string() ||
+            !m.contains("content") || !m["content"].is_string()) {
+            throw std::runtime_error(std::string("\"") + key +
+                                     "\": every message needs a string "
+                                     "\"role\" and a string \"content\"");
+        }
+        turns.push_back({m["role"].get<std::string>(), m["content"].get<std::string>()});
+    }
+    return turns;
+}
+
+/// A conversation ending in the assistant message that is scored: that message becomes the
+/// response, the turns before it the conversation.
+ScoreRequest chatRequest(const ScoreRequest& defaults, std::vector<ChatTurn> turns,
+                         const char* key) {
+    if (turns.empty() || turns.back().role != "assistant") {
+        throw std::runtime_error(std::string("\"") + key +
+                                 "\" must end with an assistant message (the scored response)");
+    }
+    ScoreRequest r = defaults;
+    r.templateName = "chat"; // a message list has no other text form
+    r.response = std::move(turns.back().content);
+    turns.pop_back();
+    r.conversation = std::move(turns);
+    return r;
+}
+
+std::vector<ChatTurn> concat(std::vector<ChatTurn> a, const std::vector<ChatTurn>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
 } // namespace
 
 Result<BatchSummary> scoreJsonl(RewardScorer& scorer, const std::string& path,
@@ -87,8 +127,43 @@ Result<BatchSummary> scoreJsonl(RewardScorer& scorer, const std::string& path,
             r.response = response;
             return scorer.score(r);
         };
+        // TRL's conversational formats (issue #15): the prompt and each completion are message
+        // lists; without a prompt, chosen/rejected are whole conversations.
+        auto scoreChat = [&](const char* key) -> Result<ResponseScore> {
+            const bool listPrompt = j.contains("prompt") && j["prompt"].is_array();
+            std::vector<ChatTurn> turns = turnsField(j, key);
+            if (listPrompt) {
+                turns = concat(turnsField(j, "prompt"), turns);
+            }
+            return scorer.score(chatRequest(defaults, std::move(turns), key));
+        };
+        const bool conversational = (j.contains("prompt") && j["prompt"].is_array()) ||
+                                    (j.contains("chosen") && j["chosen"].is_array()) ||
+                                    j.contains("messages");
         try {
-            if (j.contains("prompt_ids") && j.contains("response_ids")) {
+            if (conversational && j.contains("chosen") && j.contains("rejected")) {
+                auto c = scoreChat("chosen");
+                if (!c) {
+                    throw std::runtime_error("chosen: " + c.error());
+                }
+                auto r = scoreChat("rejected");
+                if (!r) {
+                    throw std::runtime_error("rejected: " + r.error());
+                }
+                out.chosen = std::move(c.value());
+                out.rejected = std::move(r.value());
+                out.margin = out.chosen->rewardSum - out.rejected->rewardSum;
+                out.pChosen = bradleyTerry(out.chosen->rewardSum, out.rejected->rewardSum);
+                s.pairs++;
+                s.correct += out.margin > 0 ? 1 : 0;
+                marginSum += out.margin;
+            } else if (conversational && (j.contains("messages") || j.contains("completion"))) {
+                auto r = scoreChat(j.contains("messages") ? "messages" : "completion");
+                if (!r) {
+                    throw std::runtime_error(r.error());
+                }
+                out.response = std::move(r.value());
+            } else if (j.contains("prompt_ids") && j.contains("response_ids")) {
                 auto r = scorer.scoreIds({idsField(j, "prompt_ids"), idsField(j, "response_ids")});
                 if (!r) {
                     throw std::runtime_error(r.error());
@@ -117,8 +192,9 @@ Result<BatchSummary> scoreJsonl(RewardScorer& scorer, const std::string& path,
                 }
                 out.response = std::move(r.value());
             } else {
-                fail("expected {prompt, response}, {prompt_ids, response_ids} or "
-                     "{prompt, chosen, rejected}");
+                fail("expected {prompt, response}, {prompt_ids, response_ids}, "
+                     "{prompt, chosen, rejected} or TRL's conversational {prompt: [messages], "
+                     "chosen: [messages], rejected: [messages]} / {messages: [...]}");
                 continue;
             }
         } catch (const std::exception& e) {

@@ -15,7 +15,13 @@
 namespace cl {
 
 /// One scored input line. Lines are {"prompt","response"}, {"prompt_ids","response_ids"} (ids
-/// used as given) or {"prompt","chosen","rejected"} (the HF datasets convention).
+/// used as given) or {"prompt","chosen","rejected"} (the HF datasets convention), or TRL's
+/// conversational formats, always scored with the "chat" template (issue #15):
+/// {"prompt": [messages], "chosen": [messages], "rejected": [messages]} (the response is the
+/// completion's last message, an assistant one; earlier completion messages join the prompt),
+/// {"chosen": [conversation], "rejected": [conversation]} (implicit prompt),
+/// {"messages": [conversation]} and {"prompt": [messages], "completion": [messages]} for one
+/// response. A message is {"role": string, "content": string}.
 struct BatchLine {
     int64_t line = 0;                      ///< 1-based line number in the file
     std::optional<ResponseScore> response; ///< single-response lines

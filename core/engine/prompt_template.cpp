@@ -1,20 +1,12 @@
 #include "core/engine/prompt_template.h"
 
+#include "core/text/chat_template/chat_template.h"
+
+#include <algorithm>
+
 namespace cl {
 
 namespace {
-
-enum class ChatKind { None, ChatMl, LlamaInst };
-
-ChatKind detectChat(const std::string& t) {
-    if (t.find("<|im_start|>") != std::string::npos) {
-        return ChatKind::ChatMl;
-    }
-    if (t.find("[INST]") != std::string::npos) {
-        return ChatKind::LlamaInst;
-    }
-    return ChatKind::None;
-}
 
 bool startsWithSpace(const std::string& s) {
     return !s.empty() && (s[0] == ' ' || s[0] == '\n' || s[0] == '\t');
@@ -41,7 +33,7 @@ std::vector<std::string> templateNames() {
 
 Result<TemplatedSequence> applyTemplate(const Tokenizer& tok, const std::string& name,
                                         const std::string& prompt, const std::string& response,
-                                        bool appendEos, const std::string& chatTemplate) {
+                                        bool appendEos, const ChatTemplate* chat) {
     TemplatedSequence out;
     std::string promptText = prompt;
     std::string responseText = response;
@@ -59,21 +51,10 @@ Result<TemplatedSequence> applyTemplate(const Tokenizer& tok, const std::string&
             responseShift = 1;
         }
     } else if (name == "chat") {
-        const ChatKind kind = detectChat(chatTemplate);
-        if (chatTemplate.empty()) {
-            return Error{"template \"chat\": tokenizer_config.json has no chat_template"};
+        if (!chat) {
+            return Error{"template \"chat\": the tokenizer folder has no chat_template"};
         }
-        if (kind == ChatKind::None) {
-            return Error{"template \"chat\": the model's chat_template is too complex to render "
-                         "here (only ChatML and Llama-2 [INST] templates are supported); use "
-                         "\"raw\" with the formatted prompt instead"};
-        }
-        if (kind == ChatKind::ChatMl) {
-            promptText = "<|im_start|>user\n" + prompt + "<|im_end|>\n<|im_start|>assistant\n";
-        } else {
-            promptText = "[INST] " + prompt + " [/INST]";
-            addBos = tok.special().bos.has_value();
-        }
+        return applyChatTemplate(tok, *chat, promptTurns(prompt), response, appendEos);
     } else {
         return Error{"unknown template \"" + name + "\" (use raw, tldr or chat)"};
     }
@@ -105,6 +86,75 @@ Result<TemplatedSequence> applyTemplate(const Tokenizer& tok, const std::string&
         const auto end = static_cast<int64_t>(response.size());
         out.responseSpans.emplace_back(end, end);
         out.eosAppended = true;
+        out.terminalTokens = 1;
+    }
+    return out;
+}
+
+Result<TemplatedSequence> applyChatTemplate(const Tokenizer& tok, const ChatTemplate& chat,
+                                            const std::vector<ChatTurn>& turns,
+                                            const std::string& response, bool appendTerminal,
+                                            const std::vector<int32_t>& eosIds) {
+    auto split = splitChat(chat, turns, response);
+    if (!split) {
+        return Error{"template \"chat\": " + split.error()};
+    }
+    if (appendTerminal && split->terminal.empty()) {
+        return Error{"template \"chat\": the chat template writes nothing after an assistant "
+                     "message, so there is no terminal action to score; score without EOS "
+                     "(--no-eos)"};
+    }
+    TemplatedSequence out;
+    auto p = encodePlain(tok, split->prompt, "prompt");
+    if (!p) {
+        return Error{p.error()};
+    }
+    out.ids = p->ids;
+    out.responseStart = static_cast<int64_t>(out.ids.size());
+    // Text the template adds around the message has no bytes in the response: empty spans.
+    auto addTemplateText = [&](const std::string& text, int64_t at) -> Result<int64_t> {
+        if (text.empty()) {
+            return int64_t{0};
+        }
+        auto e = encodePlain(tok, text, "chat template text");
+        if (!e) {
+            return Error{e.error()};
+        }
+        out.ids.insert(out.ids.end(), e->ids.begin(), e->ids.end());
+        out.responseSpans.insert(out.responseSpans.end(), e->ids.size(), {at, at});
+        return static_cast<int64_t>(e->ids.size());
+    };
+    if (auto i = addTemplateText(split->infix, split->contentBegin); !i) {
+        return Error{i.error()};
+    }
+    const std::string written =
+        response.substr(split->contentBegin, split->contentEnd - split->contentBegin);
+    auto r = encodePlain(tok, written, "response");
+    if (!r) {
+        return Error{r.error()};
+    }
+    out.ids.insert(out.ids.end(), r->ids.begin(), r->ids.end());
+    for (const auto& [b, e] : r->offsets) {
+        out.responseSpans.emplace_back(b + split->contentBegin, e + split->contentBegin);
+    }
+    if (appendTerminal) {
+        auto n = addTemplateText(split->terminal, static_cast<int64_t>(response.size()));
+        if (!n) {
+            return Error{n.error()};
+        }
+        int64_t count = n.value();
+        const auto first = out.ids.end() - count;
+        const auto eos = std::find_if(first, out.ids.end(), [&](int32_t id) {
+            return id == tok.special().eos ||
+                   std::find(eosIds.begin(), eosIds.end(), id) != eosIds.end();
+        });
+        if (eos != out.ids.end()) {
+            count = (eos - first) + 1; // what follows the EOS is never generated
+            out.ids.erase(eos + 1, out.ids.end());
+            out.responseSpans.resize(out.responseSpans.size() - (n.value() - count));
+        }
+        out.eosAppended = true;
+        out.terminalTokens = count;
     }
     return out;
 }

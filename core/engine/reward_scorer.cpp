@@ -5,6 +5,7 @@
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
 #include "core/engine/sequence.h"
+#include "core/text/chat_template/chat_template.h"
 #include "core/text/tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,8 @@ struct RewardScorer::Impl {
     std::unique_ptr<Tokenizer> tokenizer; // may be null: ids-only scoring still works
     std::string tokenizerError;
     std::string chatTemplate;
+    std::optional<ChatTemplate> chat; // issue #15: the "chat" template, parsed once
+    std::string chatError = "the models have no tokenizer folder";
     std::string tokenizerDir;      // where the tokenizer (and tokenizer_config.json) came from
     bool namesChatTemplate = false;
     std::vector<LoadWarning> warnings;
@@ -181,6 +184,11 @@ Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& poli
             impl->warnings.push_back(*w);
         }
         impl->chatTemplate = readChatTemplate(tokDir);
+        if (auto chat = ChatTemplate::fromTokenizerDir(tokDir)) {
+            impl->chat = std::move(chat.value());
+        } else {
+            impl->chatError = chat.error();
+        }
         impl->tokenizerDir = tokDir;
         impl->namesChatTemplate = namesChatTemplate(tokDir);
     } else {
@@ -222,6 +230,12 @@ Model& RewardScorer::referenceModel() {
 const std::string& RewardScorer::chatTemplate() const {
     return m_impl->chatTemplate;
 }
+const ChatTemplate* RewardScorer::chat() const {
+    return m_impl->chat ? &*m_impl->chat : nullptr;
+}
+const std::string& RewardScorer::chatTemplateError() const {
+    return m_impl->chatError;
+}
 const Tokenizer* RewardScorer::tokenizer() const {
     return m_impl->tokenizer.get();
 }
@@ -261,7 +275,7 @@ Result<ResponseScore> RewardScorer::Impl::run(const TemplatedSequence& seq,
             t.start = seq.responseSpans[k].first;
             t.end = seq.responseSpans[k].second;
         }
-        t.isEos = seq.eosAppended && p == n - 1;
+        t.isEos = seq.eosAppended && p >= n - seq.terminalTokens;
         if (t.end > t.start && t.end <= static_cast<int64_t>(response.size())) {
             t.text = response.substr(t.start, t.end - t.start);
         } else if (tokenizer) {
@@ -281,8 +295,20 @@ Result<ResponseScore> RewardScorer::score(const ScoreRequest& request) {
     if (!m_impl->tokenizer) {
         return Error{m_impl->tokenizerError};
     }
-    auto seq = applyTemplate(*m_impl->tokenizer, request.templateName, request.prompt,
-                             request.response, request.scoreEos, m_impl->chatTemplate);
+    Result<TemplatedSequence> seq = Error{""};
+    if (request.templateName == "chat") {
+        if (!m_impl->chat) {
+            return Error{"template \"chat\": " + m_impl->chatError};
+        }
+        seq = applyChatTemplate(*m_impl->tokenizer, *m_impl->chat,
+                                request.conversation.empty() ? promptTurns(request.prompt)
+                                                             : request.conversation,
+                                request.response, request.scoreEos,
+                                m_impl->policy->info().eosIds);
+    } else {
+        seq = applyTemplate(*m_impl->tokenizer, request.templateName, request.prompt,
+                            request.response, request.scoreEos);
+    }
     if (!seq) {
         return Error{seq.error()};
     }

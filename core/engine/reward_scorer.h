@@ -4,6 +4,7 @@
 
 #include "core/common/progress.h"
 #include "core/common/result.h"
+#include "core/engine/chat_prompt.h"
 #include "core/engine/load_warnings.h"
 #include "core/engine/model_info.h"
 #include "core/engine/scoring_types.h"
@@ -15,6 +16,7 @@
 
 namespace cl {
 
+class ChatTemplate;
 class Model;
 class Tokenizer;
 
@@ -22,12 +24,17 @@ class Tokenizer;
 ///  - "raw":  prompt tokens then response tokens (BOS if the tokenizer adds one), optional EOS.
 ///  - "tldr": the Reddit TL;DR layout of the DPO reference code (REFERENCE.md §5): prompt and
 ///            response tokenised separately without special tokens, response ids + EOS.
-///  - "chat": the tokenizer_config.json chat template, when it is a simple one.
+///  - "chat": the model's own chat template (issue #15): the conversation rendered with
+///            add_generation_prompt=true, the assistant message, and the template's end-of-turn
+///            text as the terminal action (applyChatTemplate in prompt_template.h).
 struct ScoreRequest {
     std::string prompt;
     std::string response;
     std::string templateName = "tldr";
     bool scoreEos = true; ///< append EOS and score it as the terminal action
+    /// "chat" only: the turns before the response (system/user/assistant...). Empty: one user
+    /// turn holding `prompt`.
+    std::vector<ChatTurn> conversation = {};
 };
 
 /// Ids given directly, no template.
@@ -80,6 +87,10 @@ public:
 
     /// tokenizer_config.json's chat_template (empty when none), for the "chat" template.
     const std::string& chatTemplate() const;
+    /// The parsed chat template of the tokenizer folder (with its bos/eos variables), or nullptr
+    /// when there is none or it does not load; chatTemplateError() then says why.
+    const ChatTemplate* chat() const;
+    const std::string& chatTemplateError() const;
 
     /// The shared tokenizer, or nullptr when the folders hold none (ids-only scoring).
     const Tokenizer* tokenizer() const;

@@ -9,6 +9,19 @@ namespace {
 
 constexpr const char* kNoPair = "Load a policy and a reference model first.";
 
+/// Issue #15: with the chat template a hypothesis also ends on the template's end-of-turn text
+/// ("<|im_end|>"), besides the model's EOS ids, unless the caller set its own stop string.
+BeamOptions withChatStop(const RewardScorer& scorer, const std::string& prompt,
+                         const std::string& templateName, BeamOptions options) {
+    if (templateName != "chat" || !scorer.chat() || !options.stopString.empty()) {
+        return options;
+    }
+    if (auto split = splitChat(*scorer.chat(), promptTurns(prompt), "")) {
+        options.stopString = chatStopText(split.value());
+    }
+    return options;
+}
+
 } // namespace
 
 Result<std::vector<int32_t>> beamPromptIds(const RewardScorer& scorer, const std::string& prompt,
@@ -17,7 +30,10 @@ Result<std::vector<int32_t>> beamPromptIds(const RewardScorer& scorer, const std
     if (!tokenizer) {
         return Error{"the loaded models have no tokenizer, so the prompt cannot be encoded"};
     }
-    auto seq = applyTemplate(*tokenizer, templateName, prompt, "", false, scorer.chatTemplate());
+    if (templateName == "chat" && !scorer.chat()) {
+        return Error{"template \"chat\": " + scorer.chatTemplateError()};
+    }
+    auto seq = applyTemplate(*tokenizer, templateName, prompt, "", false, scorer.chat());
     if (!seq) {
         return Error{seq.error()};
     }
@@ -42,7 +58,8 @@ Result<std::vector<ScoredBeam>> runBeamSearch(RewardScorer* scorer, const std::s
         return Error{ids.error()};
     }
     return searchAndScore(scorer->policyModel(), &scorer->referenceModel(), scorer->tokenizer(),
-                          ids.value(), options, scorer->beta(), progress, cancel);
+                          ids.value(), withChatStop(*scorer, prompt, templateName, options),
+                          scorer->beta(), progress, cancel);
 }
 
 Result<std::vector<SweepRow>> runWidthSweep(RewardScorer* scorer,
