@@ -193,6 +193,11 @@ void TestDatasetView::exportsTableAndHistogram() {
     QVERIFY(pdf.open(QIODevice::ReadOnly));
     QVERIFY(pdf.read(5) == "%PDF-");
 
+    // Other editor settings than the rows': the status says so, the rows stay.
+    view.setScoreSettings("raw", true, kBeta);
+    QVERIFY(view.findChild<QLabel*>("datasetStatus")->text().contains("Score to rescore"));
+    QCOMPARE(view.model()->rowCount(), 12);
+
     // Filters shrink what is exported: only misranked rows (none among these 12).
     view.findChild<QCheckBox*>("datasetMisranked")->setChecked(true);
     QVERIFY(view.exportTable(csv, &error));

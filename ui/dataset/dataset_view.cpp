@@ -177,9 +177,22 @@ void DatasetView::setRunner(EngineRunner runner) {
 }
 
 void DatasetView::setScoreSettings(const QString& templateName, bool scoreEos, double beta) {
+    const QString before = settingsText();
     m_templateName = templateName;
     m_scoreEos = scoreEos;
     m_beta = beta;
+    if (!isScoring() && m_model->rowCount() > 0 && settingsText() != before &&
+        settingsText() != m_scoredSettings) {
+        showMessage(tr("The rows were scored with %1; the editor now has %2. Score to rescore.")
+                        .arg(m_scoredSettings, settingsText()));
+    }
+}
+
+QString DatasetView::settingsText() const {
+    return tr("template %1, β %2%3")
+        .arg(m_templateName)
+        .arg(m_beta)
+        .arg(m_scoreEos ? tr(", EOS scored") : QString());
 }
 
 void DatasetView::setEngineReady(bool ready) {
@@ -239,10 +252,7 @@ void DatasetView::startScoring() {
     ScoreRequest defaults;
     defaults.templateName = m_templateName.toStdString();
     defaults.scoreEos = m_scoreEos;
-    m_scoredSettings = tr("template %1, β %2%3")
-                           .arg(m_templateName)
-                           .arg(m_beta)
-                           .arg(m_scoreEos ? tr(", EOS scored") : QString());
+    m_scoredSettings = settingsText();
     auto file = std::make_shared<const DatasetFile>(m_model->file());
     const std::string path = m_path.toStdString();
     m_clock.start();

@@ -44,7 +44,8 @@ public:
     /// See ui/beam/engine_job.h: the host posts each job to the thread that owns the models.
     void setRunner(EngineRunner runner);
     /// Template and EOS option of the next run (the editor's), and the beta the engine holds
-    /// (shown with the results; the engine applies its own).
+    /// (shown with the results; the engine applies its own). Rows scored with other settings
+    /// stay until the next run; the status line says so.
     void setScoreSettings(const QString& templateName, bool scoreEos, double beta);
     /// Whether a pair is loaded. A file opened before that is scored once it is.
     void setEngineReady(bool ready);
@@ -104,6 +105,7 @@ private:
     void chooseTableExport();
     void chooseFigureExport();
     void showMessage(const QString& text);
+    QString settingsText() const;
 
     DatasetModel* m_model = nullptr;
     DatasetFilter* m_filter = nullptr;
