@@ -1,5 +1,6 @@
 #include "ui/prompt_pane.h"
 
+#include "ui/conversation_editor.h"
 #include "ui/exact_text.h"
 
 #include <QCheckBox>
@@ -24,6 +25,9 @@ PromptPane::PromptPane(QWidget* parent) : QWidget(parent) {
     title->setBuddy(m_prompt);
     layout->addWidget(title);
     layout->addWidget(m_prompt, 1);
+    m_conversation = new ConversationEditor(this);
+    m_conversation->hide();
+    layout->addWidget(m_conversation, 1);
 
     auto* form = new QFormLayout;
     m_template = new QComboBox(this);
@@ -47,19 +51,89 @@ PromptPane::PromptPane(QWidget* parent) : QWidget(parent) {
     layout->addLayout(form);
 
     connect(m_prompt, &QPlainTextEdit::textChanged, this, &PromptPane::inputChanged);
+    connect(m_conversation, &ConversationEditor::changed, this, [this] {
+        if (isChat()) {
+            emit inputChanged();
+        }
+    });
+    connect(m_template, &QComboBox::currentIndexChanged, this, &PromptPane::updateMode);
     connect(m_template, &QComboBox::currentIndexChanged, this, &PromptPane::inputChanged);
     connect(m_scoreEos, &QCheckBox::toggled, this, &PromptPane::inputChanged);
     connect(m_beta, &QDoubleSpinBox::valueChanged, this, &PromptPane::betaChanged);
 }
 
+bool PromptPane::isChat() const {
+    return templateName() == QLatin1String("chat");
+}
+
+namespace {
+
+int lastUserTurn(const std::vector<ChatTurn>& turns) {
+    for (int i = static_cast<int>(turns.size()) - 1; i >= 0; --i) {
+        if (turns[i].role == "user") {
+            return i;
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
 QString PromptPane::prompt() const {
+    if (isChat()) {
+        const std::vector<ChatTurn> turns = m_conversation->turns();
+        const int i = lastUserTurn(turns);
+        return i < 0 ? QString() : QString::fromStdString(turns[i].content);
+    }
     return exactPlainText(*m_prompt->document());
 }
 
 void PromptPane::setPrompt(const QString& text) {
-    if (text != prompt()) {
-        m_prompt->setPlainText(text);
+    if (text == prompt()) {
+        return;
     }
+    if (isChat()) {
+        const int i = lastUserTurn(m_conversation->turns());
+        if (i < 0) {
+            m_conversation->setTurns(promptTurns(text.toStdString()));
+        } else {
+            m_conversation->contentEdit(i)->setPlainText(text);
+        }
+        return;
+    }
+    m_prompt->setPlainText(text);
+}
+
+std::vector<ChatTurn> PromptPane::conversation() const {
+    return isChat() ? m_conversation->turns() : std::vector<ChatTurn>{};
+}
+
+void PromptPane::updateMode() {
+    const bool chat = isChat();
+    if (chat == m_conversation->isVisibleTo(this)) {
+        return;
+    }
+    const QString plain = exactPlainText(*m_prompt->document());
+    if (chat) {
+        // The plain prompt becomes the last user turn (the only one, the first time).
+        const QSignalBlocker block(m_conversation);
+        const int i = lastUserTurn(m_conversation->turns());
+        if (i < 0) {
+            m_conversation->setTurns(promptTurns(plain.toStdString()));
+        } else {
+            m_conversation->contentEdit(i)->setPlainText(plain);
+        }
+    } else {
+        const QSignalBlocker block(m_prompt);
+        const QString last = [this] {
+            const std::vector<ChatTurn> turns = m_conversation->turns();
+            const int i = lastUserTurn(turns);
+            return i < 0 ? QString() : QString::fromStdString(turns[i].content);
+        }();
+        m_prompt->setPlainText(last);
+    }
+    m_prompt->setVisible(!chat);
+    m_conversation->setVisible(chat);
 }
 
 QString PromptPane::templateName() const {

@@ -1,7 +1,12 @@
 #pragma once
-// The prompt: plain text, the template that joins prompt and response, and beta.
+// The prompt: plain text, or a conversation when the template is the model's chat template
+// (issue #15), the template that joins prompt and response, and beta.
+
+#include "core/engine/chat_prompt.h"
 
 #include <QWidget>
+
+#include <vector>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -10,13 +15,21 @@ class QCheckBox;
 
 namespace cl {
 
+class ConversationEditor;
+
 class PromptPane : public QWidget {
     Q_OBJECT
 public:
     explicit PromptPane(QWidget* parent = nullptr);
 
+    /// The plain prompt; with the chat template, the text of the conversation's last user turn.
     QString prompt() const;
+    /// With the chat template, sets the last user turn's text (one user turn when none).
     void setPrompt(const QString& text);
+    /// With the chat template, the conversation the response answers (edited in the list of
+    /// turns shown instead of the plain editor); empty with any other template.
+    std::vector<ChatTurn> conversation() const;
+    ConversationEditor* conversationEditor() const { return m_conversation; }
     QString templateName() const;
     void setTemplateName(const QString& name);
     double beta() const;
@@ -32,7 +45,11 @@ signals:
     void betaChanged(double beta);
 
 private:
+    void updateMode(); ///< plain editor or conversation, after the template changed
+    bool isChat() const;
+
     QPlainTextEdit* m_prompt = nullptr;
+    ConversationEditor* m_conversation = nullptr;
     QComboBox* m_template = nullptr;
     QDoubleSpinBox* m_beta = nullptr;
     QCheckBox* m_scoreEos = nullptr;

@@ -100,6 +100,7 @@ ScoreRequest Workbench::requestFor(int slot) const {
     r.response = m_panes[slot]->editor()->text().toStdString();
     r.templateName = m_prompt->templateName().toStdString();
     r.scoreEos = m_prompt->scoreEos();
+    r.conversation = m_prompt->conversation(); // the chat template's turns (issue #15)
     return r;
 }
 
