@@ -68,6 +68,20 @@ Result<const SpmLibrary*> SpmLibrary::instance() {
     return result;
 }
 
+namespace {
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kDeepBind = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kDeepBind = 0;
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+} // namespace
+
 Result<const SpmLibrary*> SpmLibrary::loadFrom(const std::vector<std::string>& paths) {
     std::string tried;
     for (const std::string& path : paths) {
@@ -77,7 +91,9 @@ Result<const SpmLibrary*> SpmLibrary::loadFrom(const std::vector<std::string>& p
             continue;
         }
         // DEEPBIND: the bridge and its libsentencepiece resolve their own protobuf copy first.
-        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+        // ASan refuses DEEPBIND (google/sanitizers#611): sanitizer builds (the fuzzers, which
+        // hold no torch and so no second protobuf) load without it (issue #18).
+        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | kDeepBind);
         if (handle == nullptr) {
             const char* why = dlerror();
             tried += "\n  " + path + " (" + (why ? why : "dlopen failed") + ")";
