@@ -16,8 +16,12 @@ ComparePanel::ComparePanel(QWidget* parent) : QWidget(parent) {
     m_scores = new QLabel(this);
     m_scores->setObjectName("compareScores");
     m_scores->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_scores->setTextFormat(Qt::RichText);
     m_pairInfo = new QLabel(this);
     m_pairInfo->setObjectName("pairInfo");
+    // Issue #17: always rich text; Qt::AutoText showed "&nbsp;" literally whenever the verdict
+    // carried no tag ("edited", "scoring…").
+    m_pairInfo->setTextFormat(Qt::RichText);
     m_previous = new QPushButton(tr("◀ Previous"), this);
     m_next = new QPushButton(tr("Next ▶"), this);
     m_previous->setToolTip(tr("Previous preference pair (Ctrl+[)"));
@@ -95,7 +99,7 @@ void ComparePanel::updateLabels() {
                                        : tr("<span style='color:#b2182b'>✘ wrong</span>"));
     }
     m_pairInfo->setText(tr("%1: pair %2 / %3, %4 &nbsp; accuracy %5 / %6 = %7%")
-                            .arg(QFileInfo(m_path).fileName())
+                            .arg(QFileInfo(m_path).fileName().toHtmlEscaped())
                             .arg(m_index + 1)
                             .arg(m_set->size())
                             .arg(verdict)

@@ -63,11 +63,12 @@ quint64 EngineClient::score(int slot, const ScoreRequest& request) {
     return m_worker->postScore(slot, request);
 }
 
-quint64 EngineClient::requestAlternatives(const ScoreRequest& request, qint64 position, int k) {
+quint64 EngineClient::requestAlternatives(const ScoreRequest& request, qint64 position, int k,
+                                          int slot) {
     const quint64 tag = ++m_alternativesTag;
     QMetaObject::invokeMethod(m_worker, "alternatives", Qt::QueuedConnection,
                               Q_ARG(quint64, tag), Q_ARG(cl::ScoreRequest, request),
-                              Q_ARG(qint64, position), Q_ARG(int, k));
+                              Q_ARG(qint64, position), Q_ARG(int, k), Q_ARG(int, slot));
     return tag;
 }
 

@@ -36,8 +36,10 @@ public:
 
     /// Latest-wins scoring of `slot`; returns the request's generation.
     quint64 score(int slot, const ScoreRequest& request);
-    /// Top-K alternatives; returns the tag alternativesReady/alternativesFailed carry.
-    quint64 requestAlternatives(const ScoreRequest& request, qint64 position, int k = 10);
+    /// Top-K alternatives of `slot`'s response; returns the tag alternativesReady or
+    /// alternativesFailed carry.
+    quint64 requestAlternatives(const ScoreRequest& request, qint64 position, int k = 10,
+                                int slot = 0);
     void setBeta(double beta);
     /// Posts `job` to the engine thread, after the work already queued there; returns at once.
     /// Used by the beam-search views (ui/beam/engine_job.h: EngineRunner).

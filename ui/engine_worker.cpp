@@ -59,6 +59,9 @@ bool EngineWorker::takePending(int& slot, Pending& job) {
     job = std::move(it->second);
     m_pending.erase(it);
     m_runningSlot = slot;
+    // Issue #17: taken under the lock that postScore() and cancelAll() cancel under, so a
+    // cancel from now on stops this job even before RewardScorer::score() starts.
+    job.ticket = m_scorer ? m_scorer->cancelTicket() : 0;
     return true;
 }
 
@@ -73,7 +76,10 @@ void EngineWorker::drain() {
         m_busy.store(true);
         Result<ResponseScore> result = Error{"unknown internal error"};
         try {
-            result = m_scorer->score(job.request);
+            RunOptions options;
+            options.cacheSlot = slot; // each response keeps its own cache (issue #17)
+            options.cancelTicket = job.ticket;
+            result = m_scorer->score(job.request, options);
         } catch (const std::exception& e) {
             result = Error{e.what()};
         }
@@ -130,7 +136,8 @@ void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
     emit loaded(policy, reference);
 }
 
-void EngineWorker::alternatives(quint64 tag, const ScoreRequest& request, qint64 position, int k) {
+void EngineWorker::alternatives(quint64 tag, const ScoreRequest& request, qint64 position, int k,
+                                int slot) {
     if (!m_scorer) {
         emit alternativesFailed(tag, tr("Load a policy and a reference model first."));
         return;
@@ -138,7 +145,9 @@ void EngineWorker::alternatives(quint64 tag, const ScoreRequest& request, qint64
     m_busy.store(true);
     Result<Alternatives> result = Error{"unknown internal error"};
     try {
-        result = m_scorer->alternatives(request, position, k);
+        RunOptions options;
+        options.cacheSlot = slot; // the slot's own cache already holds its text
+        result = m_scorer->alternatives(request, position, k, options);
     } catch (const std::exception& e) {
         result = Error{e.what()};
     }

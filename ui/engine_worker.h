@@ -4,8 +4,11 @@
 //
 // Scoring is "latest wins" per slot (0 = chosen response, 1 = rejected): postScore() stores the
 // request and, when the worker is busy with an older request of the same slot, cancels it
-// directly through RewardScorer::cancel() (an atomic flag; no queued slot involved). Results and
-// errors come back as signals; every slot catches everything and emits a failure sentence.
+// directly through RewardScorer::cancel() (an atomic flag; no queued slot involved). A job holds
+// the cancel ticket taken when it left the queue, so a cancel between then and the start of the
+// model call still stops it. Each slot scores into its own RewardScorer cache slot, so switching
+// between the two responses reuses both. Results and errors come back as signals; every slot
+// catches everything and emits a failure sentence.
 
 #include "ui/engine_types.h"
 
@@ -48,8 +51,10 @@ public slots:
     void load(const QString& policyDir, const QString& referenceDir);
     /// Worker thread. Runs pending score requests until none is left.
     void drain();
-    /// Worker thread. Top-K alternatives at token `position` of `request`'s response.
-    void alternatives(quint64 tag, const cl::ScoreRequest& request, qint64 position, int k);
+    /// Worker thread. Top-K alternatives at token `position` of `request`'s response, scored
+    /// in `slot`'s cache.
+    void alternatives(quint64 tag, const cl::ScoreRequest& request, qint64 position, int k,
+                      int slot);
     /// Worker thread. Sets beta for later scores.
     void setBeta(double beta);
     /// Worker thread. Runs other views' engine work (beam search) with the loaded pair, or
@@ -76,6 +81,7 @@ private:
     struct Pending {
         ScoreRequest request;
         quint64 generation = 0;
+        uint64_t ticket = 0; // RewardScorer::cancelTicket() when the job left m_pending
     };
     bool takePending(int& slot, Pending& job);
 

@@ -44,6 +44,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowIcon(QIcon(":/icons/creditlens.svg"));
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    // Issue #17: the right docks (inspector, models) run the full height; the bottom ones
+    // (curves, beam) sit under the editor, so opening the curves no longer squeezes the
+    // inspector's tables to a few rows.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_actions = new AppActions(this);
     m_actions->buildMenus(menuBar());
     m_engine = new EngineClient(this);
@@ -256,6 +260,10 @@ void MainWindow::connectActions() {
     connect(a->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
     connect(m_workbench, &Workbench::statusChanged, this, &MainWindow::updateStatus);
+    connect(m_workbench, &Workbench::colorRangeReset, this, [this] {
+        const QSignalBlocker block(m_actions->pinColorRange);
+        m_actions->pinColorRange->setChecked(false);
+    });
     connect(m_workbench, &Workbench::colorPinnedByUser, this, [this] {
         const QSignalBlocker block(m_actions->pinColorRange);
         m_actions->pinColorRange->setChecked(true);
@@ -301,6 +309,7 @@ void MainWindow::connectEngine() {
                 m_lastError.clear();
                 updateTitle();
                 m_applying = true;
+                applyDefaultTemplate();
                 if (!m_pendingPrompt.isNull()) {
                     m_workbench->promptPane()->setPrompt(m_pendingPrompt);
                 }
@@ -314,6 +323,7 @@ void MainWindow::connectEngine() {
                 emit pairLoaded();
             });
     connect(m_engine, &EngineClient::loadFailed, this, [this](const QString& message) {
+        m_keepTemplate = false;
         m_progress->hide();
         m_cancelButton->hide();
         m_lastError = message;
@@ -351,7 +361,7 @@ void MainWindow::inspectToken(int slot, int index) {
     m_workbench->responsePane(slot)->strip()->setHighlight(index);
     ScoreRequest request = m_workbench->requestFor(slot);
     request.response = m_workbench->responsePane(slot)->editor()->scoredText().toStdString();
-    m_alternativesTag = m_engine->requestAlternatives(request, index, 10);
+    m_alternativesTag = m_engine->requestAlternatives(request, index, 10, slot);
 }
 
 void MainWindow::clearInspection() {

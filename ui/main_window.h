@@ -105,6 +105,7 @@ private:
     void chooseFolder(bool policy);
     void startLoad();
     void showLoadWarnings();
+    void applyDefaultTemplate();
     void updateTemplateWarning();
     void addRecentPair(const QString& policy, const QString& reference);
     void rebuildRecentMenu();
@@ -140,6 +141,7 @@ private:
     quint64 m_alternativesTag = 0;
     bool m_modified = false;
     bool m_applying = false; // programmatic edits: not the user's changes
+    bool m_keepTemplate = false; // the pair loading comes with its template (a session)
 };
 
 } // namespace cl

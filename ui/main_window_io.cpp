@@ -10,6 +10,7 @@
 #include "ui/model_panel.h"
 #include "ui/prompt_pane.h"
 #include "ui/response_pane.h"
+#include "ui/template_default.h"
 #include "ui/reward_editor.h"
 #include "ui/token_data_export.h"
 #include "ui/workbench.h"
@@ -110,6 +111,21 @@ void MainWindow::updateTemplateWarning() {
     if (!warning.isEmpty()) {
         statusBar()->showMessage(warning, 15000);
     }
+}
+
+void MainWindow::applyDefaultTemplate() {
+    // Issue #17: the template follows the model (chat template, the TL;DR demo, else raw),
+    // unless a session being restored brought its own.
+    PromptPane* prompt = m_workbench->promptPane();
+    if (m_keepTemplate) {
+        m_keepTemplate = false;
+        prompt->setTemplateNote(tr("Template: as saved in the session."));
+        return;
+    }
+    const TemplateChoice choice =
+        defaultTemplateFor(m_engine->policyDir(), m_engine->referenceDir(), demoDir());
+    prompt->setTemplateName(choice.name);
+    prompt->setTemplateNote(choice.reason);
 }
 
 void MainWindow::addRecentPair(const QString& policy, const QString& reference) {
@@ -226,6 +242,7 @@ void MainWindow::applySession(const Session& s) {
     const bool samePair = m_engine->isLoaded() && m_engine->policyDir() == s.policyDir &&
                           m_engine->referenceDir() == s.referenceDir;
     if (!samePair && !s.policyDir.isEmpty() && !s.referenceDir.isEmpty()) {
+        m_keepTemplate = true; // the session's template, not the model's default
         openPair(s.policyDir, s.referenceDir);
     } else {
         m_workbench->rescoreNow();

@@ -37,6 +37,13 @@ PromptPane::PromptPane(QWidget* parent) : QWidget(parent) {
     m_template->addItem(tr("Chat template of the tokenizer"), "chat");
     m_template->setToolTip(tr("How prompt and response become one token sequence"));
     form->addRow(tr("&Template:"), m_template);
+    m_templateNote = new QLabel(this);
+    m_templateNote->setObjectName("templateNote");
+    m_templateNote->setWordWrap(true);
+    m_templateNote->setTextFormat(Qt::PlainText);
+    m_templateNote->setForegroundRole(QPalette::PlaceholderText);
+    m_templateNote->hide();
+    form->addRow(m_templateNote);
     m_beta = new QDoubleSpinBox(this);
     m_beta->setObjectName("betaSpin");
     m_beta->setDecimals(3);
@@ -145,6 +152,15 @@ void PromptPane::setTemplateName(const QString& name) {
     if (i >= 0) {
         m_template->setCurrentIndex(i);
     }
+}
+
+void PromptPane::setTemplateNote(const QString& text) {
+    m_templateNote->setText(text);
+    m_templateNote->setVisible(!text.isEmpty());
+}
+
+QString PromptPane::templateNote() const {
+    return m_templateNote->text();
 }
 
 double PromptPane::beta() const {

@@ -12,6 +12,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QPlainTextEdit;
 class QCheckBox;
+class QLabel;
 
 namespace cl {
 
@@ -32,6 +33,10 @@ public:
     ConversationEditor* conversationEditor() const { return m_conversation; }
     QString templateName() const;
     void setTemplateName(const QString& name);
+    /// One line under the template box saying which template the loaded model got and why
+    /// (issue #17); empty hides it.
+    void setTemplateNote(const QString& text);
+    QString templateNote() const;
     double beta() const;
     void setBeta(double beta);
     bool scoreEos() const;
@@ -51,6 +56,7 @@ private:
     QPlainTextEdit* m_prompt = nullptr;
     ConversationEditor* m_conversation = nullptr;
     QComboBox* m_template = nullptr;
+    QLabel* m_templateNote = nullptr;
     QDoubleSpinBox* m_beta = nullptr;
     QCheckBox* m_scoreEos = nullptr;
 };

@@ -62,7 +62,9 @@ void RewardEditor::recolor() {
     selections.reserve(static_cast<qsizetype>(m_spans.size()));
     for (size_t i = 0; i < m_spans.size(); ++i) {
         const CharSpan& span = m_spans[i];
-        if (span.end <= span.start || (!unchanged && span.end > valid)) {
+        // Issue #17: a token ending exactly where the edit starts is stale too ("cat" + "s" can
+        // become one token "cats"); only tokens that end before the edit keep their color.
+        if (span.end <= span.start || (!unchanged && span.end >= valid)) {
             continue;
         }
         QTextEdit::ExtraSelection sel;
@@ -84,10 +86,20 @@ void RewardEditor::recolor() {
 }
 
 int RewardEditor::tokenAt(int pos) const {
-    if (!m_hasScore || pos > commonPrefixLength(text(), m_scoredText)) {
+    if (!m_hasScore) {
         return -1;
     }
-    return tokenAtPosition(m_spans, pos);
+    const QString current = text();
+    const int valid = commonPrefixLength(current, m_scoredText);
+    if (pos > valid) {
+        return -1;
+    }
+    const int index = tokenAtPosition(m_spans, pos);
+    const bool unchanged = valid == current.size() && valid == m_scoredText.size();
+    if (index >= 0 && !unchanged && m_spans[static_cast<size_t>(index)].end >= valid) {
+        return -1; // stale, as recolor() shows it
+    }
+    return index;
 }
 
 bool RewardEditor::substituteToken(int index, const QString& replacement) {

@@ -4,6 +4,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -30,12 +31,25 @@ TokenInspector::TokenInspector(QWidget* parent) : QWidget(parent) {
     m_header->setWordWrap(true);
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_header);
-    auto make = [this, layout](const QString& title, const char* name) {
-        auto* label = new QLabel(title, this);
-        auto* table = new QTableWidget(0, 4, this);
+    // Issue #17: the two tables share a splitter the user can drag, and start equal.
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName("inspectorSplitter");
+    split->setChildrenCollapsible(false);
+    layout->addWidget(split, 1);
+    auto make = [this, split](const QString& title, const char* name) {
+        auto* box = new QWidget(split);
+        auto* boxLayout = new QVBoxLayout(box);
+        boxLayout->setContentsMargins(0, 0, 0, 0);
+        boxLayout->setSpacing(2);
+        auto* label = new QLabel(title, box);
+        auto* table = new QTableWidget(0, 4, box);
         table->setObjectName(name);
         table->setHorizontalHeaderLabels({tr("token"), tr("r(s,a)"), tr("π_θ"), tr("log π_ref")});
         table->verticalHeader()->hide();
+        // Compact rows: ten alternatives fit without scrolling at the default window size.
+        table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+        table->setMinimumHeight(table->horizontalHeader()->sizeHint().height() +
+                                4 * table->verticalHeader()->defaultSectionSize());
         table->setEditTriggers(QAbstractItemView::NoEditTriggers);
         table->setSelectionBehavior(QAbstractItemView::SelectRows);
         table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -43,8 +57,9 @@ TokenInspector::TokenInspector(QWidget* parent) : QWidget(parent) {
         table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
         table->setToolTip(tr("Click or Enter substitutes the token into the response"));
         label->setBuddy(table);
-        layout->addWidget(label);
-        layout->addWidget(table, 1);
+        boxLayout->addWidget(label);
+        boxLayout->addWidget(table, 1);
+        split->addWidget(box);
         auto choose = [this, table](QTableWidgetItem* item) {
             const QString text = table->item(item->row(), 0)->data(Qt::UserRole).toString();
             if (m_slot >= 0 && m_index >= 0) {

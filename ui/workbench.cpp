@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSplitter>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace cl {
@@ -44,7 +45,15 @@ Workbench::Workbench(EngineClient* engine, QWidget* parent) : QWidget(parent), m
     limitLabel->setBuddy(m_limitSpin);
     legend->addWidget(limitLabel);
     legend->addWidget(m_limitSpin);
+    auto* reset = new QToolButton(this);
+    reset->setObjectName("resetColorRangeButton");
+    reset->setText(tr("Re&fit"));
+    reset->setToolTip(tr("Fit the color range to the responses shown now. The automatic range "
+                         "then holds, so a color means the same reward from one edit to the "
+                         "next."));
+    legend->addWidget(reset);
     layout->addLayout(legend);
+    connect(reset, &QToolButton::clicked, this, &Workbench::resetColorRange);
     connect(m_limitSpin, &QDoubleSpinBox::valueChanged, this, [this](double value) {
         if (value != m_limit) {
             setColorPinned(true, value);
@@ -76,6 +85,9 @@ Workbench::Workbench(EngineClient* engine, QWidget* parent) : QWidget(parent), m
 }
 
 void Workbench::setCompareMode(bool on) {
+    if (on && !m_compare) {
+        m_autoHeld = false; // the range is fitted again once both responses are scored
+    }
     m_compare = on;
     m_panes[1]->setVisible(on);
     if (on) {
@@ -90,8 +102,14 @@ void Workbench::setColorPinned(bool pinned, double limit) {
     if (pinned && limit > 0.0) {
         m_limit = limit;
     }
-    m_colorBar->setNote(pinned ? tr("pinned") : tr("auto"));
     updateColorLimit();
+}
+
+void Workbench::resetColorRange() {
+    m_pinned = false;
+    m_autoHeld = false;
+    updateColorLimit();
+    emit colorRangeReset();
 }
 
 ScoreRequest Workbench::requestFor(int slot) const {
@@ -138,6 +156,7 @@ void Workbench::resetScores() {
         m_applied[slot] = 0;
         m_panes[slot]->clearScore();
     }
+    m_autoHeld = false; // another pair of models: another scale
     rescoreNow();
     emit statusChanged();
 }
@@ -182,6 +201,7 @@ void Workbench::onScoreFailed(int slot, quint64 generation, const QString& messa
 
 void Workbench::onBetaChanged(double beta) {
     m_engine->setBeta(beta);
+    m_autoHeld = false; // every reward scales with beta: refit once
     for (int slot = 0; slot < kSlots; ++slot) {
         if (m_scores[slot]) {
             rescale(*m_scores[slot], beta);
@@ -194,15 +214,27 @@ void Workbench::onBetaChanged(double beta) {
 }
 
 void Workbench::updateColorLimit() {
-    if (!m_pinned) {
+    if (!m_pinned && !m_autoHeld) {
         std::vector<const ResponseScore*> shown;
+        bool allShownScored = true;
+        int textTokens = 0;
         for (int slot = 0; slot < kSlots; ++slot) {
-            if (m_scores[slot] && (slot == 0 || m_compare)) {
-                shown.push_back(&*m_scores[slot]);
+            if (slot == 0 || m_compare) {
+                allShownScored = allShownScored && m_scores[slot].has_value();
+                if (m_scores[slot]) {
+                    shown.push_back(&*m_scores[slot]);
+                    for (const TokenScore& t : m_scores[slot]->tokens) {
+                        textTokens += t.isEos ? 0 : 1;
+                    }
+                }
             }
         }
         m_limit = RewardColormap::autoLimit(shown, m_limit);
+        // Issue #17: fitted once every shown response is scored and there is enough text to
+        // say what a typical reward is, then held (a first word alone would fix it too early).
+        m_autoHeld = allShownScored && textTokens >= kTokensToHoldRange;
     }
+    m_colorBar->setNote(m_pinned ? tr("pinned") : m_autoHeld ? tr("auto, held") : tr("auto"));
     m_colorBar->setLimit(m_limit);
     {
         const QSignalBlocker block(m_limitSpin); // showing the range is not the user pinning it
@@ -231,16 +263,24 @@ QString Workbench::statusText() const {
         return {};
     }
     const ResponseScore& s = *m_scores[0];
+    // Reuse as "cached/total" positions (prompt included) of each slot's last rescore: each
+    // response has its own cache, so switching sides reuses it (issue #17).
+    const auto reuse = [](const ResponseScore& r) {
+        return QStringLiteral("%1/%2")
+            .arg(r.reusedTokens)
+            .arg(r.promptTokens + static_cast<qint64>(r.tokens.size()));
+    };
     QString text = tr("Σr %1   mean r %2   %3 tokens   rescored in %4 ms (model %5 ms, %6 reused)")
                        .arg(s.rewardSum, 0, 'f', 3)
                        .arg(s.rewardMean, 0, 'f', 4)
                        .arg(s.tokens.size())
                        .arg(m_lastRescoreMs, 0, 'f', 0)
                        .arg(m_lastModelMs, 0, 'f', 0)
-                       .arg(s.reusedTokens);
+                       .arg(reuse(s));
     if (m_compare && m_scores[1]) {
-        text += tr("   |   rejected Σr %1   σ(Σr₁ − Σr₂) = %2")
+        text += tr("   |   rejected Σr %1 (%2 reused)   σ(Σr₁ − Σr₂) = %3")
                     .arg(m_scores[1]->rewardSum, 0, 'f', 3)
+                    .arg(reuse(*m_scores[1]))
                     .arg(bradleyTerry(s.rewardSum, m_scores[1]->rewardSum), 0, 'f', 3);
     }
     if (m_engine->jobRunning() && !isCurrent(0)) {

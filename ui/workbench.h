@@ -28,6 +28,8 @@ class Workbench : public QWidget {
 public:
     static constexpr int kSlots = 2; ///< 0 = response (chosen), 1 = second response (rejected)
     static constexpr int kDebounceMs = 75;
+    /// The auto color range holds once the shown responses have this many text tokens.
+    static constexpr int kTokensToHoldRange = 8;
 
     Workbench(EngineClient* engine, QWidget* parent = nullptr);
 
@@ -38,8 +40,16 @@ public:
     void setCompareMode(bool on);
     bool compareMode() const { return m_compare; }
 
-    /// Pinned: the range stays at `limit`; auto: it follows max |r_t| over the shown responses.
+    /// Pinned: the range stays at `limit`. Auto (issue #17): the range follows max |r_t| over
+    /// the shown responses until all are scored with kTokensToHoldRange text tokens in all, then
+    /// it is held for the session (edits
+    /// and other pairs saturate rather than move it) until resetColorRange(), a change of beta
+    /// or another model pair.
     void setColorPinned(bool pinned, double limit);
+    /// Unpins and fits the auto range to the responses shown now (the "Reset" button).
+    void resetColorRange();
+    /// True while the auto range is held (fitted once, not following edits).
+    bool colorRangeHeld() const { return m_autoHeld; }
     bool colorPinned() const { return m_pinned; }
     double colorLimit() const { return m_limit; }
 
@@ -71,6 +81,8 @@ signals:
     void colorLimitChanged(double limit);
     /// The user pinned the range by typing a value into the range box.
     void colorPinnedByUser();
+    /// The user reset the range (it is auto again, fitted to what is shown).
+    void colorRangeReset();
 
 private:
     void schedule(int slot);
@@ -95,6 +107,7 @@ private:
     QDoubleSpinBox* m_limitSpin = nullptr;
     bool m_compare = false;
     bool m_pinned = false;
+    bool m_autoHeld = false; // the auto range was fitted and holds until a reset
     double m_limit = 1.0;
     double m_lastRescoreMs = 0.0;
     double m_lastModelMs = 0.0;

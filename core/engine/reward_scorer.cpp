@@ -16,6 +16,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 
 namespace cl {
@@ -33,12 +34,24 @@ struct RewardScorer::Impl {
     std::string tokenizerDir;      // where the tokenizer (and tokenizer_config.json) came from
     bool namesChatTemplate = false;
     std::vector<LoadWarning> warnings;
-    std::unique_ptr<Sequence> policySeq;
-    std::unique_ptr<Sequence> referenceSeq;
-    std::atomic<bool> cancel{false};
+    // Issue #17: one pair of sequences per RunOptions::cacheSlot, created on first use, so two
+    // responses scored in turn (compare mode) each keep their own KV caches.
+    struct SlotCache {
+        std::unique_ptr<Sequence> policy;
+        std::unique_ptr<Sequence> reference;
+    };
+    std::map<int, SlotCache> caches;
+    std::atomic<bool> cancel{false}; // polled by every sequence between layers
+    // cancel() bumps it; a call whose ticket is older returns cancelled (never 0).
+    std::atomic<uint64_t> cancelGeneration{1};
     double beta = 0.1;
+    // A LoRA pair loaded without a reference folder (issue #14): one Sequence per slot runs the
+    // policy and its base as a batch of 2 (SlotCache::reference stays null).
+    bool oneBatch = false;
 
-    Result<ResponseScore> run(const TemplatedSequence& seq, const std::string& response);
+    SlotCache& cache(int slot);
+    Result<ResponseScore> run(const TemplatedSequence& seq, const std::string& response,
+                              const RunOptions& options);
 };
 
 namespace {
@@ -143,6 +156,7 @@ Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& poli
     }
     impl->policy = std::move(models.value().first);
     impl->reference = std::move(models.value().second);
+    impl->oneBatch = referenceArg.empty();
     // A LoRA pair's reference is the adapter's base folder (tokenizer, messages).
     const std::string referenceDir =
         referenceArg.empty() ? impl->policy->info().adapter->baseFolder : referenceArg;
@@ -195,10 +209,7 @@ Result<std::unique_ptr<RewardScorer>> RewardScorer::load(const std::string& poli
         impl->tokenizerError = "no tokenizer.json or tokenizer.model in " + policyDir + " or " +
                                referenceDir + "; only token ids can be scored";
     }
-    impl->policySeq = std::make_unique<Sequence>(*impl->policy);
-    impl->referenceSeq = std::make_unique<Sequence>(*impl->reference);
-    impl->policySeq->setCancelFlag(&impl->cancel);
-    impl->referenceSeq->setCancelFlag(&impl->cancel);
+    impl->cache(0); // the default slot exists from the start
     return std::unique_ptr<RewardScorer>(new RewardScorer(std::move(impl)));
 }
 
@@ -215,11 +226,15 @@ void RewardScorer::setBeta(double beta) {
     m_impl->beta = beta;
 }
 void RewardScorer::cancel() {
+    m_impl->cancelGeneration.fetch_add(1); // first: a call entering now sees one or the other
     m_impl->cancel.store(true);
 }
+uint64_t RewardScorer::cancelTicket() const {
+    return m_impl->cancelGeneration.load();
+}
 void RewardScorer::resetCache() {
-    m_impl->policySeq->truncate(0);
-    m_impl->referenceSeq->truncate(0);
+    m_impl->caches.clear(); // frees every slot's KV caches
+    m_impl->cache(0);
 }
 Model& RewardScorer::policyModel() {
     return *m_impl->policy;
@@ -246,20 +261,45 @@ std::optional<LoadWarning> RewardScorer::templateWarning(const std::string& temp
     return rawTemplateWarning(templateName, m_impl->tokenizerDir, m_impl->namesChatTemplate);
 }
 
+RewardScorer::Impl::SlotCache& RewardScorer::Impl::cache(int slot) {
+    SlotCache& c = caches[slot];
+    if (!c.policy) {
+        c.policy = std::make_unique<Sequence>(*policy, oneBatch);
+        c.policy->setCancelFlag(&cancel);
+        if (!c.policy->pairsWithBase()) {
+            c.reference = std::make_unique<Sequence>(*reference);
+            c.reference->setCancelFlag(&cancel);
+        }
+    }
+    return c;
+}
+
 Result<ResponseScore> RewardScorer::Impl::run(const TemplatedSequence& seq,
-                                              const std::string& response) {
+                                              const std::string& response,
+                                              const RunOptions& options) {
     const auto t0 = std::chrono::steady_clock::now();
+    // Issue #17 "lost cancels": the flag is cleared first and the ticket compared after, so a
+    // cancel() made after the ticket was taken is seen either here or by the layers' polling.
     cancel.store(false);
+    const uint64_t ticket =
+        options.cancelTicket != 0 ? options.cancelTicket : cancelGeneration.load();
+    if (cancelGeneration.load() != ticket) {
+        return Error{kCancelledMessage};
+    }
+    SlotCache& slot = cache(options.cacheSlot);
     if (seq.responseStart < 1) {
         return Error{"the prompt is empty and the tokenizer adds no BOS: the first response token "
                      "has nothing to be predicted from; give a prompt or use a template with BOS"};
     }
     int64_t reusedPolicy = 0, reusedRef = 0;
-    auto lpPolicy = sync(*policySeq, seq.ids, seq.responseStart, reusedPolicy);
+    auto lpPolicy = sync(*slot.policy, seq.ids, seq.responseStart, reusedPolicy);
     if (!lpPolicy) {
         return Error{lpPolicy.error()};
     }
-    auto lpRef = sync(*referenceSeq, seq.ids, seq.responseStart, reusedRef);
+    // A LoRA pair's base row came with the policy's pass (same ids, same reuse).
+    reusedRef = reusedPolicy;
+    auto lpRef = slot.reference ? sync(*slot.reference, seq.ids, seq.responseStart, reusedRef)
+                                : Result<std::vector<double>>(slot.policy->referenceLogprobs());
     if (!lpRef) {
         return Error{lpRef.error()};
     }
@@ -291,7 +331,7 @@ Result<ResponseScore> RewardScorer::Impl::run(const TemplatedSequence& seq,
     return score;
 }
 
-Result<ResponseScore> RewardScorer::score(const ScoreRequest& request) {
+Result<ResponseScore> RewardScorer::score(const ScoreRequest& request, const RunOptions& options) {
     if (!m_impl->tokenizer) {
         return Error{m_impl->tokenizerError};
     }
@@ -312,20 +352,20 @@ Result<ResponseScore> RewardScorer::score(const ScoreRequest& request) {
     if (!seq) {
         return Error{seq.error()};
     }
-    return m_impl->run(seq.value(), request.response);
+    return m_impl->run(seq.value(), request.response, options);
 }
 
-Result<ResponseScore> RewardScorer::scoreIds(const IdsRequest& request) {
+Result<ResponseScore> RewardScorer::scoreIds(const IdsRequest& request, const RunOptions& options) {
     TemplatedSequence seq;
     seq.ids = request.promptIds;
     seq.responseStart = static_cast<int64_t>(request.promptIds.size());
     seq.ids.insert(seq.ids.end(), request.responseIds.begin(), request.responseIds.end());
-    return m_impl->run(seq, std::string());
+    return m_impl->run(seq, std::string(), options);
 }
 
 Result<Alternatives> RewardScorer::alternatives(const ScoreRequest& request, int64_t position,
-                                                int k) {
-    auto scored = score(request);
+                                                int k, const RunOptions& options) {
+    auto scored = score(request, options);
     if (!scored) {
         return Error{scored.error()};
     }
@@ -333,8 +373,10 @@ Result<Alternatives> RewardScorer::alternatives(const ScoreRequest& request, int
         return Error{"token position " + std::to_string(position) + " is outside the response"};
     }
     const int64_t abs = scored->promptTokens + position; // absolute index of the token
-    auto pol = m_impl->policySeq->nextLogprobs(abs - 1);
-    auto ref = m_impl->referenceSeq->nextLogprobs(abs - 1);
+    Impl::SlotCache& slot = m_impl->cache(options.cacheSlot); // what score() just extended
+    auto pol = slot.policy->nextLogprobs(abs - 1);
+    auto ref = slot.reference ? slot.reference->nextLogprobs(abs - 1)
+                              : slot.policy->nextLogprobs(abs - 1, /*reference=*/true);
     if (!pol || !ref) {
         return Error{!pol ? pol.error() : ref.error()};
     }

@@ -43,6 +43,18 @@ struct IdsRequest {
     std::vector<int32_t> responseIds;
 };
 
+/// How one scoring call runs (issue #17, compare mode and lost cancels).
+struct RunOptions {
+    /// Which incremental cache the call extends. Each slot keeps its own policy/reference
+    /// sequences (created on first use, about one KV cache each), so alternating between two
+    /// responses (compare mode: 0 = chosen, 1 = rejected) reuses each one's own prefix.
+    int cacheSlot = 0;
+    /// A value of cancelTicket() taken when the work was queued: the call returns
+    /// Error{kCancelledMessage} when cancel() ran after that, even before the call started.
+    /// 0: a ticket is taken on entry (a cancel() before the call does not stop it).
+    uint64_t cancelTicket = 0;
+};
+
 class RewardScorer {
 public:
     ~RewardScorer();
@@ -68,17 +80,22 @@ public:
     /// with the previous call, so an edit near the end runs only the changed suffix.
     /// Not thread-safe: one caller thread at a time. cancel() (any thread) makes a running call
     /// return Error{kCancelledMessage}; the caches stay valid.
-    Result<ResponseScore> score(const ScoreRequest& request);
-    Result<ResponseScore> scoreIds(const IdsRequest& request);
+    /// `options` picks the cache slot and the cancel ticket (RunOptions).
+    Result<ResponseScore> score(const ScoreRequest& request, const RunOptions& options = {});
+    Result<ResponseScore> scoreIds(const IdsRequest& request, const RunOptions& options = {});
 
     /// Top-K alternatives at response position `position` of the last scored request, ranked by
     /// r(s,a) = beta (log pi_theta(a|s) - log pi_ref(a|s)) and by pi_theta(a|s).
-    Result<Alternatives> alternatives(const ScoreRequest& request, int64_t position, int k = 10);
+    Result<Alternatives> alternatives(const ScoreRequest& request, int64_t position, int k = 10,
+                                      const RunOptions& options = {});
 
-    /// Thread-safe: asks the running score() to stop at the next layer boundary.
+    /// Thread-safe: asks the running score() to stop at the next layer boundary, and makes every
+    /// call holding a ticket taken before this one return cancelled (RunOptions::cancelTicket).
     void cancel();
+    /// Thread-safe: the current cancel generation (never 0), for RunOptions::cancelTicket.
+    uint64_t cancelTicket() const;
 
-    /// Forgets the cached sequence (the next score() runs from scratch).
+    /// Forgets every slot's cached sequences (the next score() runs from scratch).
     void resetCache();
 
     /// The two models, for beam search and other per-model work on the same loaded weights.

@@ -47,6 +47,8 @@ private slots:
     void emptyResponseScoresOnlyEos();
     void alternativesRankByReward();
     void refusals();
+    void cancelBeforeTheCallStillCancels();
+    void cacheSlotsKeepTheirOwnPrefix();
 
 private:
     QTemporaryDir m_tmp;
@@ -229,6 +231,67 @@ void TestRewardScorer::refusals() {
     auto chat = scorer.value()->score({"a", "b", "chat", true});
     QVERIFY(!chat.ok());
     QVERIFY(chat.error().find("chat_template") != std::string::npos);
+}
+
+// Issue #17 "lost cancels": a cancel() between queuing a request (its ticket) and the start of
+// the call used to be cleared on entry, so the stale request ran to the end.
+void TestRewardScorer::cancelBeforeTheCallStillCancels() {
+    auto scorer = cl::RewardScorer::load(m_policy, m_reference);
+    QVERIFY(scorer.ok());
+    cl::RewardScorer& sc = *scorer.value();
+    const cl::ScoreRequest req{"Once upon a time", " there was a dog.", "raw", true};
+    cl::RunOptions queued;
+    queued.cancelTicket = sc.cancelTicket();
+    QVERIFY(queued.cancelTicket != 0);
+    sc.cancel(); // the user pressed Cancel (or a newer edit came) before the call started
+    auto stale = sc.score(req, queued);
+    QVERIFY2(!stale.ok(), "a request cancelled before it started ran anyway");
+    QCOMPARE(stale.error(), std::string(cl::kCancelledMessage));
+    // A ticket taken after the cancel is not affected, nor is a call without a ticket.
+    cl::RunOptions fresh;
+    fresh.cancelTicket = sc.cancelTicket();
+    auto ok = sc.score(req, fresh);
+    QVERIFY2(ok.ok(), ok.error().c_str());
+    sc.cancel();
+    QVERIFY(sc.score(req).ok());
+}
+
+// Issue #17 "0 reused": compare mode alternates between two responses of one prompt; each slot
+// keeps its own sequences, so going back to a response reuses all of it.
+void TestRewardScorer::cacheSlotsKeepTheirOwnPrefix() {
+    auto scorer = cl::RewardScorer::load(m_policy, m_reference);
+    auto fresh = cl::RewardScorer::load(m_policy, m_reference);
+    QVERIFY(scorer.ok() && fresh.ok());
+    cl::RewardScorer& sc = *scorer.value();
+    cl::ScoreRequest chosen{"Once upon a time", " there was a dog. It ran to the park.", "raw", true};
+    cl::ScoreRequest rejected{"Once upon a time", " a cat cat cat sat on the mat.", "raw", true};
+    cl::RunOptions slot0, slot1;
+    slot1.cacheSlot = 1;
+    QVERIFY(sc.score(chosen, slot0).ok());
+    QVERIFY(sc.score(rejected, slot1).ok());
+    chosen.response += " The end";
+    auto again = sc.score(chosen, slot0);
+    QVERIFY2(again.ok(), again.error().c_str());
+    const int64_t n = again->promptTokens + static_cast<int64_t>(again->tokens.size());
+    qInfo("chosen after the rejected one: %lld of %lld tokens reused",
+          static_cast<long long>(again->reusedTokens), static_cast<long long>(n));
+    // Everything before " The end" (and before the old EOS) is reused, not just the prompt.
+    QVERIFY2(again->reusedTokens > again->promptTokens + 5, "switching sides recomputed the response");
+    rejected.response += " Bad";
+    auto back = sc.score(rejected, slot1);
+    QVERIFY(back.ok());
+    QVERIFY(back->reusedTokens > back->promptTokens + 5);
+    // Same numbers as from scratch.
+    auto scratch = fresh.value()->score(chosen);
+    QVERIFY(scratch.ok());
+    QCOMPARE(scratch->tokens.size(), again->tokens.size());
+    cl::tol::DiffStats d;
+    for (size_t i = 0; i < again->tokens.size(); ++i) {
+        QCOMPARE(again->tokens[i].id, scratch->tokens[i].id);
+        d.add(again->tokens[i].logpPolicy, scratch->tokens[i].logpPolicy);
+        d.add(again->tokens[i].logpRef, scratch->tokens[i].logpRef);
+    }
+    QVERIFY(d.report("slot cache vs scratch", cl::tol::kLogprobMaxF32VsF32));
 }
 
 QTEST_GUILESS_MAIN(TestRewardScorer)

@@ -106,6 +106,27 @@ private slots:
         QCOMPARE(editor.tokenAt(9), -1);
     }
 
+    // Issue #17 "a stale color at the caret": typing right after a token can change that token
+    // ("cat" + "s" may become "cats"), so the token ending exactly where the edit starts is not
+    // colored (nor inspectable) until the new score arrives.
+    void tokenEndingAtTheEditLosesItsColor() {
+        cl::RewardEditor editor;
+        editor.setPlainText("The cat sat.");
+        const QString scored = editor.toPlainText();
+        QTextCursor c(editor.document());
+        c.setPosition(7); // right after " cat": "The cats sat."
+        c.insertText("s");
+        editor.setScore(catScore(), scored); // the score of the text before the edit arrives
+        QCOMPARE(editor.coloredTokenCount(), 1); // only "The", which ends before the edit
+        QCOMPARE(editor.tokenAt(1), 0);
+        QCOMPARE(editor.tokenAt(5), -1); // " cat" is stale
+        // Appending at the very end: the last token may merge with what is typed.
+        editor.setPlainText("The cat sat...");
+        editor.setScore(catScore(), scored);
+        QCOMPARE(editor.coloredTokenCount(), 3);
+        QCOMPARE(editor.tokenAt(11), -1);
+    }
+
     void substituteIsOneUndoStep() {
         cl::RewardEditor editor;
         editor.show();

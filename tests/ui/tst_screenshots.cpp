@@ -122,6 +122,12 @@ private slots:
                            "it. Her mom said: \"Be careful!\" Lily smiled and said yes.");
         QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->workbench()->isCurrent(0), 30000);
+        // These views were drawn with the TL;DR template; since issue #17 a model without a chat
+        // template starts on "raw", so choose TL;DR explicitly and wait for its scores.
+        QSignalSpy scored(m_window->engine(), &cl::EngineClient::scored);
+        m_window->workbench()->promptPane()->setTemplateName("tldr");
+        QTRY_VERIFY_WITH_TIMEOUT(!scored.isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->workbench()->isCurrent(0), 30000);
     }
 
     void editor() {

@@ -16,6 +16,7 @@
 #include "ui/reward_editor.h"
 #include "ui/workbench.h"
 
+#include <QAbstractButton>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -282,6 +283,97 @@ private slots:
                  qPrintable(QString("reused %1 tokens, expected at least %2")
                                 .arg(bench.score(0)->reusedTokens)
                                 .arg(cachedUpTo)));
+    }
+
+    // Issue #17 "0 reused": switching between the chosen and the rejected response used to
+    // recompute the whole response (one shared sequence); each slot has its own cache now, and
+    // the status bar reports both slots' reuse.
+    void compareSwitchingSidesReuses() {
+        StoryBench story;
+        QVERIFY(openStoryBench(story));
+        cl::Workbench& bench = *story.bench;
+        bench.setCompareMode(true);
+        cl::RewardEditor* chosen = story.editor;
+        cl::RewardEditor* rejected = bench.responsePane(1)->editor();
+        QTest::keyClicks(chosen, " there was a little cat named Tom. He liked");
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+        QTest::keyClicks(rejected, " a dog dog dog ran and ran and ran.");
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(1), kScoreTimeoutMs);
+        QTest::keyClicks(chosen, " to play.");
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(0), kScoreTimeoutMs);
+        const cl::ResponseScore& a = *bench.score(0);
+        QVERIFY2(a.reusedTokens > a.promptTokens + 8,
+                 qPrintable(QString("chosen: %1 reused, prompt %2 tokens")
+                                .arg(a.reusedTokens)
+                                .arg(a.promptTokens)));
+        QTest::keyClicks(rejected, " Bad");
+        QTRY_VERIFY_WITH_TIMEOUT(bench.isCurrent(1), kScoreTimeoutMs);
+        const cl::ResponseScore& b = *bench.score(1);
+        QVERIFY2(b.reusedTokens > b.promptTokens + 8,
+                 qPrintable(QString("rejected: %1 reused, prompt %2 tokens")
+                                .arg(b.reusedTokens)
+                                .arg(b.promptTokens)));
+        const QString status = bench.statusText();
+        const auto total = [](const cl::ResponseScore& s) {
+            return s.promptTokens + static_cast<qint64>(s.tokens.size());
+        };
+        QVERIFY2(status.contains(QString("%1/%2 reused").arg(a.reusedTokens).arg(total(a))),
+                 qPrintable(status));
+        QVERIFY2(status.contains(QString("%1/%2 reused").arg(b.reusedTokens).arg(total(b))),
+                 qPrintable(status));
+    }
+
+    // Issue #17: the auto color range used to follow every edit (±1.5, then ±0.6 after one
+    // word), so a color meant something else from one keystroke to the next. It now holds
+    // until the user resets it (a visible button); pinning still works.
+    void autoRangeHoldsUntilReset() {
+        cl::EngineClient engine; // nothing loaded: scores arrive as the engine would send them
+        cl::Workbench bench(&engine);
+        bench.show();
+        const auto scoreWith = [](double r) {
+            cl::ResponseScore s;
+            s.beta = 0.1;
+            for (int i = 0; i < cl::Workbench::kTokensToHoldRange; ++i) {
+                cl::TokenScore t;
+                t.text = "abc";
+                t.start = 3 * i;
+                t.end = 3 * i + 3;
+                t.logpPolicy = i == 0 ? r / 0.1 : 0.0;
+                t.logpRef = 0.0;
+                t.reward = i == 0 ? r : 0.0;
+                s.tokens.push_back(t);
+            }
+            s.rewardSum = r;
+            return s;
+        };
+        const cl::ScoreRequest request = bench.requestFor(0);
+        cl::ResponseScore firstWord = scoreWith(0.3); // too little text to fix the range on
+        firstWord.tokens.resize(1);
+        emit engine.scored(0, 1, request, firstWord);
+        QCOMPARE(bench.colorLimit(), 0.3);
+        QVERIFY(!bench.colorRangeHeld());
+        emit engine.scored(0, 2, request, scoreWith(1.3));
+        QCOMPARE(bench.colorLimit(), 1.5);
+        QVERIFY(bench.colorRangeHeld());
+        emit engine.scored(0, 3, request, scoreWith(0.55)); // one word changed
+        QCOMPARE(bench.colorLimit(), 1.5);
+        emit engine.scored(0, 4, request, scoreWith(2.2)); // saturates rather than moving
+        QCOMPARE(bench.colorLimit(), 1.5);
+        auto* reset = bench.findChild<QAbstractButton*>("resetColorRangeButton");
+        QVERIFY(reset);
+        QVERIFY(reset->isVisible());
+        reset->click();
+        QCOMPARE(bench.colorLimit(), 2.5); // fitted to what is shown now
+        QVERIFY(!bench.colorPinned());
+        emit engine.scored(0, 5, request, scoreWith(0.55));
+        QCOMPARE(bench.colorLimit(), 2.5);
+        bench.setColorPinned(true, 0.75);
+        emit engine.scored(0, 6, request, scoreWith(3.0));
+        QCOMPARE(bench.colorLimit(), 0.75);
+        QVERIFY(bench.colorPinned());
+        reset->click(); // Refit unpins and fits the auto range again
+        QVERIFY(!bench.colorPinned());
+        QCOMPARE(bench.colorLimit(), 3.0);
     }
 
     void compareAndPreferences() {
