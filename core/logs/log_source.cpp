@@ -106,11 +106,13 @@ fs::path newestTrainerState(const fs::path& dir) {
     return best;
 }
 
+// The first *.ext log in dir by name; preference files (pairs.jsonl) are skipped.
 fs::path firstWithExtension(const fs::path& dir, const std::string& ext) {
     std::error_code ec;
     std::vector<fs::path> found;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (entry.is_regular_file(ec) && entry.path().extension() == ext) {
+        if (entry.is_regular_file(ec) && entry.path().extension() == ext &&
+            !isPreferenceData(readHead(entry.path(), 64 * 1024))) {
             found.push_back(entry.path());
         }
     }
@@ -118,7 +120,97 @@ fs::path firstWithExtension(const fs::path& dir, const std::string& ext) {
     return found.empty() ? fs::path() : found.front();
 }
 
+bool hasEventFileIn(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.is_regular_file(ec) && contains(entry.path().filename().string(), "tfevents")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A log in dir itself, in any layout resolveLogSource reads (HF's runs/<date>/ event folders
+// belong to their output folder).
+bool holdsLog(const fs::path& dir) {
+    std::error_code ec;
+    if (!newestTrainerState(dir).empty() || fs::is_regular_file(dir / "trainer_log.jsonl", ec) ||
+        hasEventFileIn(dir)) {
+        return true;
+    }
+    if (fs::is_directory(dir / "runs", ec)) {
+        for (const auto& entry : fs::directory_iterator(dir / "runs", ec)) {
+            if (entry.is_directory(ec) && hasEventFileIn(entry.path())) {
+                return true;
+            }
+        }
+    }
+    for (const char* ext : {".jsonl", ".csv", ".log"}) {
+        if (!firstWithExtension(dir, ext).empty()) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void collectRuns(const fs::path& root, const fs::path& dir, int depth,
+                 std::vector<RunLocation>& out) {
+    std::error_code ec;
+    std::vector<fs::path> subdirs;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.is_directory(ec) && checkpointNumber(entry.path()) < 0) {
+            subdirs.push_back(entry.path());
+        }
+    }
+    std::sort(subdirs.begin(), subdirs.end());
+    for (const fs::path& sub : subdirs) {
+        if (holdsLog(sub)) {
+            out.push_back({sub.string(), sub.lexically_relative(root).generic_string()});
+        } else if (depth < 4) {
+            collectRuns(root, sub, depth + 1, out);
+        }
+    }
+}
+
 } // namespace
+
+bool isPreferenceData(std::string_view head) {
+    const std::size_t first = head.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || head[first] != '{') {
+        return false;
+    }
+    const std::string_view line = head.substr(first, head.find('\n', first) - first);
+    const auto key = [&](std::string_view k) {
+        return line.find("\"" + std::string(k) + "\"") != std::string_view::npos;
+    };
+    return (key("chosen") && key("rejected")) ||
+           (key("prompt") && (key("response") || key("completion"))) || key("prompt_ids");
+}
+
+Result<std::vector<RunLocation>> findLogRuns(const std::string& path) {
+    std::error_code ec;
+    const fs::path p(path);
+    if (!fs::exists(p, ec)) {
+        return Error{path + ": no such file or folder"};
+    }
+    if (!fs::is_directory(p, ec) || holdsLog(p)) {
+        auto src = resolveLogSource(path);
+        if (!src) {
+            return Error{src.error()};
+        }
+        return std::vector<RunLocation>{{path, src->runName}};
+    }
+    std::vector<RunLocation> runs;
+    collectRuns(p, p, 1, runs);
+    if (runs.empty()) {
+        return Error{path +
+                     ": no training log in this folder or its subfolders; expected "
+                     "trainer_state.json, checkpoint-*/trainer_state.json, trainer_log.jsonl, "
+                     "events.out.tfevents.*, or a *.jsonl, *.csv or *.log log (a preference "
+                     "file such as pairs.jsonl is not a log)"};
+    }
+    return runs;
+}
 
 Format detectFormat(const std::string& fileName, std::string_view head) {
     if (contains(fileName, "tfevents")) {
@@ -187,6 +279,11 @@ Result<LogSource> resolveLogSource(const std::string& path, Format format) {
                          "trainer_log.jsonl, events.out.tfevents.*, *.jsonl, *.csv or *.log"};
         }
     } else {
+        if (isPreferenceData(readHead(p, 64 * 1024))) {
+            return Error{path + ": this is a preference file (prompt, chosen, rejected), not a "
+                                "training log (score it with creditlens-cli score, or open it as "
+                                "preference pairs)"};
+        }
         src.files = {p.string()};
         src.runName = runNameFor(p);
     }

@@ -16,9 +16,16 @@ LogTail::LogTail(std::string path, Format format) : m_path(std::move(path)), m_r
 
 LogTail::~LogTail() = default;
 
+void LogTail::setName(std::string name) {
+    m_name = std::move(name);
+    if (!m_name.empty()) {
+        m_run.name = m_name;
+    }
+}
+
 void LogTail::resetRun(const LogSource& src) {
     m_run = LogRun{};
-    m_run.name = src.runName;
+    m_run.name = m_name.empty() ? src.runName : m_name;
     m_run.format = src.format;
     m_run.path = src.files.empty() ? std::string() : src.files.front();
     m_files.clear();
@@ -57,7 +64,7 @@ Result<TailUpdate> LogTail::pollWhole(const LogSource& src) {
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     LogRun fresh;
-    fresh.name = src.runName;
+    fresh.name = m_name.empty() ? src.runName : m_name;
     fresh.format = src.format;
     fresh.path = file;
     if (Status st = parseTrainerState(text, file, fresh); !st) {

@@ -44,6 +44,10 @@ public:
     /// Everything read so far (series only grow between resets).
     const LogRun& run() const { return m_run; }
 
+    /// Names the run `name` instead of what resolveLogSource says (a run found in a logdir is
+    /// named by its relative path, findLogRuns); empty restores that. Call between polls.
+    void setName(std::string name);
+
 private:
     struct FileState {
         uint64_t offset = 0; // bytes handed to the parser and consumed
@@ -56,6 +60,7 @@ private:
 
     std::string m_path;
     Format m_requested;
+    std::string m_name; // setName(); empty: the source's own name
     LogRun m_run;
     std::map<std::string, FileState> m_files;
     std::string m_wholeSignature; // trainer_state: path|size|mtime last read

@@ -6,7 +6,9 @@
 #include "ui/curves/curve_plotter.h"
 #include "ui/curves/plot_command.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
@@ -51,6 +53,9 @@ private slots:
     void summaryFlagsBothFalling();
     void plotCommand();
     void plotCommandBadUsage();
+    void plotCommandFolderOfRuns();
+    void plotCommandWithoutDataFails();
+    void plotCommandHelp();
 };
 
 void TestCurvesPlot::smoothedGraphIsTensorBoardEma() {
@@ -81,10 +86,15 @@ void TestCurvesPlot::oneAxisRectPerMetricOrOverlay() {
     s.title = "t";
     CurvePlotter::build(plot, {&run}, s, false);
     QCOMPARE(plot.axisRects().size(), 4);
-    for (QCPAxisRect* rect : plot.axisRects()) { // one legend entry per run, raw curves hidden
-        auto* legend = qobject_cast<QCPLegend*>(rect->insetLayout()->elementAt(0));
-        QVERIFY(legend);
-        QCOMPARE(legend->itemCount(), 1);
+    // One shared legend outside the plots (issue #17): one entry per run, raw curves hidden.
+    QCPLegend* legend = nullptr;
+    for (int i = 0; i < plot.plotLayout()->elementCount(); ++i) {
+        legend = legend ? legend : qobject_cast<QCPLegend*>(plot.plotLayout()->elementAt(i));
+    }
+    QVERIFY(legend);
+    QCOMPARE(legend->itemCount(), 1);
+    for (QCPAxisRect* rect : plot.axisRects()) {
+        QCOMPARE(rect->insetLayout()->elementCount(), 0);
     }
     s.overlay = true;
     CurvePlotter::build(plot, {&run}, s, false);
@@ -198,6 +208,88 @@ void TestCurvesPlot::plotCommandBadUsage() {
     QCOMPARE(runPlotCommand({"--input", "a", "--out", "x.png", "--size", "big"}), 2);
     QCOMPARE(runPlotCommand({"--input", "a", "--out", "x.png", "--smoothing", "1.5"}), 2);
     QCOMPARE(runPlotCommand({"--input", "a", "--bogus"}), 2);
+}
+
+namespace {
+
+void writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+QByteArray trainerState(double sign) {
+    QByteArray history;
+    for (int step = 1; step <= 20; ++step) {
+        history += QStringLiteral(R"(%1{"step": %2, "epoch": %3, "rewards/chosen": %4, "rewards/rejected": %5, "loss": 0.6})")
+                       .arg(step > 1 ? "," : "")
+                       .arg(step)
+                       .arg(step / 20.0)
+                       .arg(sign * 0.05 * step)
+                       .arg(-0.1 * step)
+                       .toUtf8();
+    }
+    return "{\"log_history\": [" + history + "]}";
+}
+
+/// resources/demo's layout: a preference file beside two runs in subfolders.
+void writeLogdir(const QString& root) {
+    writeFile(root + "/pairs.jsonl",
+              R"({"prompt": "p", "chosen": " a", "rejected": " b"})" "\n"
+              R"({"prompt": "q", "chosen": " c", "rejected": " d"})" "\n");
+    writeFile(root + "/dpo_from_sft/trainer_state.json", trainerState(-1));
+    writeFile(root + "/dpo_without_sft/trainer_state.json", trainerState(1));
+}
+
+/// Pixels of exactly `color` (the smoothed curves are drawn opaque in their run's color).
+int pixelsOf(const QImage& image, const QColor& color) {
+    int n = 0;
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < img.height(); ++y) {
+        for (int x = 0; x < img.width(); ++x) {
+            n += QColor(img.pixel(x, y)).rgb() == color.rgb() ? 1 : 0;
+        }
+    }
+    return n;
+}
+
+} // namespace
+
+// Issue #17 "a folder of runs plots nothing": as TensorBoard's logdir, every subfolder holding
+// a log is a run; the preference file beside them is no log.
+void TestCurvesPlot::plotCommandFolderOfRuns() {
+    QTemporaryDir dir;
+    writeLogdir(dir.filePath("demo"));
+    const QString out = dir.filePath("fig.png");
+    QCOMPARE(runPlotCommand({"--input", dir.filePath("demo"), "--metrics",
+                             "rewards/chosen,rewards/rejected", "--out", out, "--size", "800x600"}),
+             0);
+    const QImage image(out);
+    QCOMPARE(image.size(), QSize(800, 600));
+    QVERIFY2(pixelsOf(image, runColor(0)) > 100, "the first run is not drawn");
+    QVERIFY2(pixelsOf(image, runColor(1)) > 100, "the second run is not drawn");
+}
+
+// A figure with no data is an error with a sentence, not an empty file and exit code 0.
+void TestCurvesPlot::plotCommandWithoutDataFails() {
+    QTemporaryDir dir;
+    writeLogdir(dir.filePath("demo"));
+    const QString out = dir.filePath("none.png");
+    QCOMPARE(runPlotCommand({"--input", dir.filePath("demo"), "--metrics", "no/such_metric",
+                             "--out", out}),
+             1);
+    QVERIFY(!QFile::exists(out));
+    writeFile(dir.filePath("prefs/pairs.jsonl"),
+              R"({"prompt": "p", "chosen": " a", "rejected": " b"})" "\n");
+    QCOMPARE(runPlotCommand({"--input", dir.filePath("prefs"), "--out", out}), 1);
+    QCOMPARE(runPlotCommand({"--input", dir.filePath("prefs/pairs.jsonl"), "--out", out}), 1);
+    QVERIFY(!QFile::exists(out));
+}
+
+void TestCurvesPlot::plotCommandHelp() {
+    QCOMPARE(runPlotCommand({"--help"}), 0);
+    QCOMPARE(runPlotCommand({"-h"}), 0);
 }
 
 QTEST_MAIN(TestCurvesPlot)

@@ -4,9 +4,12 @@
 #include "ui/curves/curves_view.h"
 #include "ui/curves/run_store.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QMimeData>
+#include <QUrl>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -43,6 +46,8 @@ private slots:
     void watcherPicksUpAppendedLinesKeepingZoom();
     void unreadablePathGivesMessage();
     void runsKeepTheOrderTheyWereOpenedIn();
+    void folderOfRunsOpensEachRun();
+    void droppingTheDemoFolderOpensBothRuns();
 };
 
 void TestCurvesView::opensRunsAndPreselectsDpoMetrics() {
@@ -126,4 +131,54 @@ void TestCurvesView::runsKeepTheOrderTheyWereOpenedIn() {
     QCOMPARE(view.store().path(1), QFileInfo(small).absoluteFilePath());
     QCOMPARE(view.store().run(0).find("rewards/chosen")->size(), size_t(60000));
     QCOMPARE(added.count(), 2);
+}
+
+// Issue #17: a folder dropped on the view opens every subfolder holding a log as a run named by
+// its path (TensorBoard's logdir), and never reads the preference file beside them.
+void TestCurvesView::folderOfRunsOpensEachRun() {
+    QTemporaryDir dir;
+    QDir(dir.path()).mkpath("demo/dpo_from_sft");
+    QDir(dir.path()).mkpath("demo/nested/dpo_without_sft");
+    writeText(dir.filePath("demo/pairs.jsonl"),
+              R"({"prompt": "p", "chosen": " a", "rejected": " b"})" "\n");
+    writeText(dir.filePath("demo/dpo_from_sft/trainer_log.jsonl"), line(1, 0, 0) + line(2, -0.2, -0.5));
+    writeText(dir.filePath("demo/nested/dpo_without_sft/trainer_log.jsonl"),
+              line(1, 0, 0) + line(2, 0.1, -0.1));
+    CurvesView view;
+    QSignalSpy messages(&view, &CurvesView::message);
+    view.openPaths({dir.filePath("demo")});
+    QTRY_VERIFY_WITH_TIMEOUT(view.store().size() == 2 && view.store().pending() == 0, 30000);
+    QStringList names;
+    for (int i = 0; i < view.store().size(); ++i) {
+        names << QString::fromStdString(view.store().run(i).name);
+    }
+    QCOMPARE(names, QStringList({"dpo_from_sft", "nested/dpo_without_sft"}));
+    QCOMPARE(view.plot()->axisRects().size(), 3);
+}
+
+// Issue #17: the bundled demo folder dropped on the view: its two runs, not pairs.jsonl.
+// CREDITLENS_SCREENSHOT_DIR=dir keeps a PNG of the view.
+void TestCurvesView::droppingTheDemoFolderOpensBothRuns() {
+    const QString demo = QStringLiteral(CREDITLENS_SOURCE_DIR "/resources/demo");
+    if (!QFile::exists(demo + "/pairs.jsonl")) {
+        QSKIP("no bundled demo in this tree");
+    }
+    struct DropTarget : CurvesView { // the handler a real drop reaches
+        using CurvesView::dropEvent;
+    } view;
+    view.resize(1280, 420);
+    view.show();
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(demo)});
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    view.dropEvent(&drop);
+    QVERIFY(drop.isAccepted());
+    QTRY_VERIFY_WITH_TIMEOUT(view.store().size() == 2 && view.store().pending() == 0, 30000);
+    QCOMPARE(QString::fromStdString(view.store().run(0).name), QStringLiteral("dpo_from_sft"));
+    QCOMPARE(QString::fromStdString(view.store().run(1).name), QStringLiteral("dpo_without_sft"));
+    QVERIFY(view.store().run(0).find("rewards/chosen"));
+    if (const QByteArray dir = qgetenv("CREDITLENS_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        QTest::qWait(100);
+        view.grab().save(QString::fromLocal8Bit(dir) + "/demo_folder_dropped.png");
+    }
 }

@@ -2,6 +2,11 @@
 // shortcuts, and the window state survives a restart through QSettings.
 
 #include "ui/app_actions.h"
+#include "ui/compare_panel.h"
+#include "ui/curves/curves_view.h"
+#include "ui/curves/run_store.h"
+#include "ui/preference_set.h"
+#include "ui/token_inspector.h"
 #include "ui/main_window.h"
 #include "ui/prompt_pane.h"
 #include "ui/response_pane.h"
@@ -21,9 +26,15 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
 #include <QPushButton>
 #include <QTest>
 
+#include <qcustomplot.h>
+
+#include <cmath>
 #include <cstdio>
 
 class TestMainWindow : public QObject {
@@ -193,6 +204,10 @@ private slots:
         QVERIFY(!again.isModified());
     }
 
+    void pairStatusShowsNoEntity();
+    void inspectorTablesShowEightRows();
+    void dockedCurvesAreReadable();
+
     void changedCheckpointOffersReload();
 
     void autosaveRestoresText() {
@@ -246,6 +261,142 @@ void TestMainWindow::changedCheckpointOffersReload() {
     reload->click();
     QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 2, 60000);
     window.setModified(false);
+}
+
+// Issue #17: "pair 1 / 200, edited &nbsp; accuracy" showed the entity as text.
+void TestMainWindow::pairStatusShowsNoEntity() {
+    auto set = cl::PreferenceSet::parse(
+        "{\"prompt\":\"p\",\"chosen\":\" a\",\"rejected\":\" b\"}\n", "prefs.jsonl");
+    QVERIFY(set.ok());
+    cl::ComparePanel panel;
+    panel.setPreferenceSet(std::move(set).value(), "prefs.jsonl");
+    panel.markEdited();
+    for (auto* label : panel.findChildren<QLabel*>()) {
+        const bool rich = label->textFormat() == Qt::RichText ||
+                          (label->textFormat() == Qt::AutoText && Qt::mightBeRichText(label->text()));
+        QVERIFY2(rich || !label->text().contains("&nbsp;"), qPrintable(label->text()));
+    }
+    auto* info = panel.findChild<QLabel*>("pairInfo");
+    QVERIFY(info->text().contains("edited"));
+}
+
+// Issue #17: at the default window size, with the Training Curves dock open below (as after the
+// demo), the inspector's tables showed about three rows.
+void TestMainWindow::inspectorTablesShowEightRows() {
+    cl::MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.findChild<QDockWidget*>("curvesDock")->show();
+    auto* dock = window.findChild<QDockWidget*>("inspectorDock");
+    dock->show();
+    dock->raise();
+    cl::TokenInspector* inspector = window.findChild<cl::TokenInspector*>();
+    cl::TokenScore token;
+    token.text = " cat";
+    token.reward = 0.25;
+    inspector->showToken(0, 1, token); // the header grows to three lines
+    cl::Alternatives alternatives;
+    for (int i = 0; i < 10; ++i) {
+        cl::Alternative a;
+        a.id = i;
+        a.text = "tok" + std::to_string(i);
+        alternatives.byReward.push_back(a);
+        alternatives.byPolicy.push_back(a);
+    }
+    inspector->setAlternatives(alternatives);
+    for (const char* name : {"byRewardTable", "byPolicyTable"}) {
+        auto* table = window.findChild<QTableWidget*>(name);
+        QVERIFY(table);
+        QTRY_VERIFY(table->isVisible());
+        QTest::qWait(50); // let the dock layout settle
+        const int rows = table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+        QVERIFY2(rows >= 8, qPrintable(QString("%1 shows %2 rows (viewport %3 px)")
+                                           .arg(name)
+                                           .arg(rows)
+                                           .arg(table->viewport()->height())));
+    }
+}
+
+// Issue #17: the Training Curves docked at the default window size (the demo's two runs, three
+// DPO metrics): y labels overlapped, legends covered the newest data, the x range ran past it.
+// CREDITLENS_SCREENSHOT_DIR=dir keeps a PNG of the window.
+void TestMainWindow::dockedCurvesAreReadable() {
+    const QString demo = QStringLiteral(CREDITLENS_SOURCE_DIR "/resources/demo");
+    if (!QFile::exists(demo + "/dpo_from_sft/trainer_state.json")) {
+        QSKIP("no bundled demo logs in this tree");
+    }
+    cl::MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openTrainingLogs({demo + "/dpo_from_sft/trainer_state.json",
+                             demo + "/dpo_without_sft/trainer_state.json"});
+    cl::CurvesView* view = window.curvesView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->store().size() == 2 && view->store().pending() == 0, 30000);
+    QTest::qWait(100); // the dock layout settles
+    QCustomPlot* plot = view->plot();
+    plot->replot();
+    if (const QByteArray dir = qgetenv("CREDITLENS_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        window.grab().save(QString::fromLocal8Bit(dir) + "/docked_curves.png");
+    }
+    const QList<QCPAxisRect*> rects = plot->axisRects();
+    QVERIFY(rects.size() >= 3);
+    QList<QCPLegend*> legends;
+    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
+        if (auto* l = qobject_cast<QCPLegend*>(plot->plotLayout()->elementAt(i))) {
+            legends << l;
+        }
+    }
+    for (QCPAxisRect* r : rects) {
+        for (int i = 0; i < r->insetLayout()->elementCount(); ++i) {
+            if (auto* l = qobject_cast<QCPLegend*>(r->insetLayout()->elementAt(i))) {
+                legends << l;
+            }
+        }
+    }
+    QVERIFY2(!legends.isEmpty(), "no legend");
+    for (QCPAxisRect* r : rects) {
+        const QString metric = r->property("cl_metric").toString();
+        // Legends lie outside every data area.
+        for (QCPLegend* l : legends) {
+            QVERIFY2(!l->visible() || !l->outerRect().intersects(r->rect()),
+                     qPrintable(metric + ": a legend covers the data"));
+        }
+        // The x range is the data's.
+        double lo = qInf(), hi = -qInf();
+        for (QCPGraph* g : r->graphs()) {
+            bool found = false;
+            const QCPRange keys = g->getKeyRange(found);
+            if (found) {
+                lo = std::min(lo, keys.lower);
+                hi = std::max(hi, keys.upper);
+            }
+        }
+        const QCPRange x = r->axis(QCPAxis::atBottom)->range();
+        const double slack = 0.02 * (hi - lo);
+        QVERIFY2(x.lower >= lo - slack && x.upper <= hi + slack && x.upper >= hi - slack,
+                 qPrintable(QString("%1: x %2..%3 for data %4..%5")
+                                .arg(metric).arg(x.lower).arg(x.upper).arg(lo).arg(hi)));
+        // Readable y tick labels that do not touch, and a y title that fits its plot.
+        QCPAxis* y = r->axis(QCPAxis::atLeft);
+        QVERIFY2(y->tickLabelFont().pointSizeF() >= 8.0 || y->tickLabelFont().pixelSize() >= 11,
+                 qPrintable(metric));
+        const QFontMetrics fm(y->tickLabelFont());
+        const QVector<double> ticks = y->tickVector();
+        QVector<double> shown;
+        for (double t : ticks) {
+            if (y->range().contains(t)) {
+                shown << y->coordToPixel(t);
+            }
+        }
+        QVERIFY2(shown.size() >= 2, qPrintable(metric + ": fewer than two y ticks"));
+        for (int i = 1; i < shown.size(); ++i) {
+            QVERIFY2(std::abs(shown[i] - shown[i - 1]) >= fm.height(),
+                     qPrintable(metric + ": y tick labels overlap"));
+        }
+        const QFontMetrics lm(y->labelFont());
+        QVERIFY2(lm.horizontalAdvance(y->label()) <= r->outerRect().height(),
+                 qPrintable(metric + ": the y title is longer than its plot is high"));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -7,10 +7,13 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QFontMetrics>
+#include <QSet>
 #include <QTextStream>
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace cl {
@@ -38,6 +41,43 @@ void styleAxes(QCPAxisRect* rect, const QString& yLabel, const CurveSettings& s)
     }
 }
 
+// The x range is exactly the data's keys (no run's curve is cut, none runs past the data);
+// y gets 5% headroom so the extremes do not sit on the frame.
+void fitToData(QCPAxisRect* rect) {
+    QCPAxis* x = rect->axis(QCPAxis::atBottom);
+    QCPAxis* y = rect->axis(QCPAxis::atLeft);
+    x->rescale(true);
+    y->rescale(true);
+    if (y->scaleType() == QCPAxis::stLinear) {
+        const QCPRange r = y->range();
+        const double pad = r.size() > 0 ? 0.05 * r.size() : std::max(1e-3, 0.05 * std::abs(r.lower));
+        y->setRange(r.lower - pad, r.upper + pad);
+    }
+}
+
+// At most one y tick per three label heights of the plot, between 2 and 6; x ticks by width.
+// True when a count changed.
+bool fitTicks(QCustomPlot& plot) {
+    bool changed = false;
+    for (QCPAxisRect* rect : plot.axisRects()) {
+        QCPAxis* y = rect->axis(QCPAxis::atLeft);
+        const int label = QFontMetrics(y->tickLabelFont()).height();
+        const int count = std::clamp(rect->height() / std::max(3 * label, 1), 2, 6);
+        if (y->ticker()->tickCount() != count) {
+            y->ticker()->setTickCount(count);
+            changed = true;
+        }
+        QCPAxis* x = rect->axis(QCPAxis::atBottom);
+        const int advance = QFontMetrics(x->tickLabelFont()).horizontalAdvance("00000");
+        const int xCount = std::clamp(rect->width() / std::max(2 * advance, 1), 2, 8);
+        if (x->ticker()->tickCount() != xCount) {
+            x->ticker()->setTickCount(xCount);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
 void addZeroLine(QCustomPlot& plot, QCPAxisRect* rect) {
     auto* line = new QCPItemStraightLine(&plot);
     line->setClipAxisRect(rect);
@@ -55,6 +95,19 @@ QString CurvePlotter::metricOf(const QCPAxisRect* rect) {
     return rect ? rect->property("cl_metric").toString() : QString();
 }
 
+int CurvePlotter::columnsFor(int plots, const QSize& size) {
+    // Issue #17: docked, the view is wide and short; stacked plots became strips too thin for
+    // their labels. Side by side, each plot keeps a readable height.
+    if (plots < 2 || size.height() <= 0) {
+        return 1;
+    }
+    const double aspect = double(size.width()) / double(size.height());
+    if (plots >= 5 && aspect >= 3.0) {
+        return 3;
+    }
+    return aspect >= 1.6 ? 2 : 1;
+}
+
 void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun*>& runs,
                          const CurveSettings& s, bool keepRanges) {
     QHash<QString, QPair<QCPRange, QCPRange>> saved;
@@ -64,33 +117,67 @@ void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun
                          {r->axis(QCPAxis::atBottom)->range(), r->axis(QCPAxis::atLeft)->range()});
         }
     }
-    plot.setAutoAddPlottableToLegend(false); // each axis rect gets its own legend below
+    plot.setAutoAddPlottableToLegend(false); // entries go to the one shared legend below
     plot.clearItems();
     plot.clearPlottables();
-    plot.plotLayout()->clear(); // deletes the axis rects and their legends
+    plot.plotLayout()->clear(); // deletes the axis rects, the legend and the titles
+    plot.plotLayout()->setRowSpacing(2);
     int row = 0;
     if (!s.title.isEmpty()) {
         plot.plotLayout()->addElement(
-            row++, 0, new QCPTextElement(&plot, s.title, QFont("sans", 12, QFont::Bold)));
+            row++, 0, new QCPTextElement(&plot, s.title, QFont("sans", 11, QFont::Bold)));
     }
+    // Issue #17: one legend for every plot, in its own row above them: colors are per run, the
+    // same in every plot, and no legend covers the newest data.
+    auto* legend = new QCPLegend;
+    plot.plotLayout()->addElement(row++, 0, legend);
+    legend->setLayer(QStringLiteral("legend"));
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst); // one row
+    legend->setWrap(8);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
+    legend->setMargins(QMargins(8, 2, 8, 0));
+    legend->setRowSpacing(0);
+    legend->setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX);
+    plot.plotLayout()->setRowStretchFactor(row - 1, 0.001);
+    if (!s.title.isEmpty()) {
+        plot.plotLayout()->setRowStretchFactor(0, 0.001);
+    }
+
     const QStringList groups =
         s.overlay ? QStringList{s.metrics.join(QStringLiteral(", "))} : s.metrics;
+    const int columns = columnsFor(int(groups.size()), plot.size());
+    const int rows = (int(groups.size()) + columns - 1) / std::max(columns, 1);
+    auto* grid = new QCPLayoutGrid;
+    plot.plotLayout()->addElement(row++, 0, grid);
+    grid->setColumnSpacing(12);
+    grid->setRowSpacing(4);
+    QVector<QCPMarginGroup*> columnMargins;
+    for (int c = 0; c < columns; ++c) {
+        columnMargins << new QCPMarginGroup(&plot); // the plots of a column line up
+    }
+    QSet<QString> inLegend;
     for (int g = 0; g < groups.size(); ++g) {
+        const int gridRow = g / columns;
+        const int gridColumn = g % columns;
+        auto* cell = new QCPLayoutGrid;
+        grid->addElement(gridRow, gridColumn, cell);
+        cell->setRowSpacing(0);
+        // The metric as a horizontal title over its plot: a rotated y title does not fit a
+        // short plot (it ran into its neighbours).
+        auto* name = new QCPTextElement(&plot, groups[g], QFont("sans", 9, QFont::Bold));
+        name->setMargins(QMargins(0, 0, 0, 0));
+        cell->addElement(0, 0, name);
         auto* rect = new QCPAxisRect(&plot);
-        plot.plotLayout()->addElement(row++, 0, rect);
+        cell->addElement(1, 0, rect);
+        cell->setRowStretchFactor(0, 0.001);
+        rect->setMarginGroup(QCP::msLeft | QCP::msRight, columnMargins[gridColumn]);
+        rect->setMinimumMargins(QMargins(8, 4, 14, 4)); // the last x label is not cut
         rect->setProperty("cl_metric", groups[g]);
-        styleAxes(rect, groups[g], s);
-        if (g + 1 < groups.size()) { // stacked plots share the x axis: title it once, below
-            rect->axis(QCPAxis::atBottom)->setLabel(QString());
+        styleAxes(rect, QString(), s);
+        if (gridRow + 1 < rows && g + columns < groups.size()) {
+            rect->axis(QCPAxis::atBottom)->setLabel(QString()); // titled once, on the last row
         }
-        if (groups.size() >= 3) { // short plots: fewer y ticks, so their labels do not collide
-            rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);
-        }
-        auto* legend = new QCPLegend;
-        rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
-        legend->setLayer(QStringLiteral("legend"));
-        legend->setBrush(QColor(255, 255, 255, 200));
-        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst); // one row: hides less of the curves
         const QStringList metrics = s.overlay ? s.metrics : QStringList{groups[g]};
         for (int m = 0; m < metrics.size(); ++m) {
             for (int r = 0; r < int(runs.size()); ++r) {
@@ -109,6 +196,7 @@ void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun
                     plot.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
                 raw->setData(x, y);
                 raw->setProperty("cl_run", name);
+                QCPGraph* shown = raw;
                 if (s.smoothing > 0) {
                     QColor faint = color;
                     faint.setAlpha(80);
@@ -117,30 +205,46 @@ void CurvePlotter::build(QCustomPlot& plot, const std::vector<const logs::LogRun
                         plot.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
                     smooth->setData(x, smoothed(y, s.smoothing));
                     smooth->setPen(QPen(color, 2, style));
-                    smooth->setName(name);
                     smooth->setProperty("cl_run", name);
                     smooth->setProperty("cl_smoothed", true);
-                    smooth->addToLegend(legend);
+                    shown = smooth;
                 } else {
                     raw->setPen(QPen(color, 1.5, style));
-                    raw->setName(name);
-                    raw->addToLegend(legend);
+                }
+                shown->setName(name);
+                if (!inLegend.contains(name)) { // one entry per run (per run and metric overlaid)
+                    inLegend.insert(name);
+                    shown->addToLegend(legend);
                 }
             }
         }
         if (!s.logY) {
             addZeroLine(plot, rect);
         }
-        rect->axis(QCPAxis::atBottom)->rescale(true);
-        rect->axis(QCPAxis::atLeft)->rescale(true);
+        fitToData(rect);
         const auto old = saved.constFind(groups[g]);
         if (old != saved.constEnd()) {
             rect->axis(QCPAxis::atBottom)->setRange(old->first);
             rect->axis(QCPAxis::atLeft)->setRange(old->second);
         }
     }
+    legend->setVisible(legend->itemCount() > 0);
     plot.setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    // Tick density follows each plot's height, after every layout (a resized dock too), so
+    // the y labels never touch.
+    if (!plot.property("cl_fitTicks").toBool()) {
+        plot.setProperty("cl_fitTicks", true);
+        // Tick vectors are made before afterLayout: a change shows on the next replot.
+        QObject::connect(&plot, &QCustomPlot::afterLayout, &plot, [&plot] {
+            if (fitTicks(plot)) {
+                plot.replot(QCustomPlot::rpQueuedReplot);
+            }
+        });
+    }
     plot.replot();
+    if (fitTicks(plot)) {
+        plot.replot(); // at the size it has now (the headless command's figure size)
+    }
 }
 
 bool CurvePlotter::exportFigure(QCustomPlot& plot, const QString& path, const QSize& size, int dpi,

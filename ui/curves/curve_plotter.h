@@ -1,7 +1,9 @@
 #pragma once
-// Draws training curves into a QCustomPlot: one axis rect per metric (stacked) or all metrics
-// overlaid, one color per run with a legend, the EMA-smoothed curve over the faint raw one, a
-// y = 0 line, optional log-y, a title. Shared by the view and the headless `creditlens plot`.
+// Draws training curves into a QCustomPlot: one axis rect per metric (in a grid whose columns
+// follow the plot's shape) or all metrics overlaid, each titled by its metric; one color per run
+// and one shared legend above the plots (outside every data area); the EMA-smoothed curve over
+// the faint raw one, a y = 0 line, optional log-y, a title; x fitted to the data, y tick density
+// to each plot's height. Shared by the view and the headless `creditlens plot`.
 // GUI thread only (QCustomPlot).
 
 #include "core/logs/log_types.h"
@@ -35,8 +37,12 @@ public:
     static void build(QCustomPlot& plot, const std::vector<const logs::LogRun*>& runs,
                       const CurveSettings& settings, bool keepRanges);
 
-    /// The metric plotted in an axis rect (its y-axis label), for the crosshair tooltip.
+    /// The metric plotted in an axis rect (its title), for the crosshair tooltip.
     static QString metricOf(const QCPAxisRect* rect);
+
+    /// How many plots side by side build() lays out for `plots` metrics in a plot of `size`
+    /// (issue #17: a wide, short docked view gets two or three columns).
+    static int columnsFor(int plots, const QSize& size);
 
     /// Writes the plot as .png (pixel size `size`, `dpi` stored in the file), .svg or .pdf
     /// (size in px = points at 96 dpi). Returns false with one sentence in *error on failure.

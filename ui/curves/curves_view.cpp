@@ -28,6 +28,7 @@ CurvesView::CurvesView(QWidget* parent) : QWidget(parent), m_store(new RunStore(
     m_selected = defaultDpoMetrics();
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumSize(320, 240);
+    m_plot->installEventFilter(this); // a resize may change how many plots sit side by side
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
@@ -171,8 +172,21 @@ CurveSettings CurvesView::settings() const {
     return s;
 }
 
+bool CurvesView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_plot && event->type() == QEvent::Resize) {
+        const CurveSettings s = settings();
+        const int plots = s.overlay ? 1 : int(s.metrics.size());
+        if (CurvePlotter::columnsFor(plots, m_plot->size()) != m_columns) {
+            QMetaObject::invokeMethod(this, [this] { replot(true); }, Qt::QueuedConnection);
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void CurvesView::replot(bool keepRanges) {
-    CurvePlotter::build(*m_plot, m_store->runs(), settings(), keepRanges);
+    const CurveSettings s = settings();
+    m_columns = CurvePlotter::columnsFor(s.overlay ? 1 : int(s.metrics.size()), m_plot->size());
+    CurvePlotter::build(*m_plot, m_store->runs(), s, keepRanges);
     updateSummary();
     emit curvesChanged();
 }

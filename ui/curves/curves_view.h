@@ -62,6 +62,7 @@ signals:
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     QWidget* buildControls();
@@ -75,6 +76,7 @@ private:
 
     RunStore* m_store = nullptr;
     QCustomPlot* m_plot = nullptr;
+    int m_columns = 1; // plots side by side in the last build (CurvePlotter::columnsFor)
     QListWidget* m_runList = nullptr;
     QLineEdit* m_search = nullptr;
     QListWidget* m_metricList = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/curves/run_store.h"
 
+#include "core/logs/log_source.h"
 #include "core/logs/log_tail.h"
 
 #include <QFileInfo>
@@ -23,6 +24,23 @@ RunStore::~RunStore() = default;
 
 void RunStore::open(const QString& path) {
     const QString clean = QFileInfo(path).absoluteFilePath();
+    if (QFileInfo(clean).isDir()) {
+        // Issue #17: a folder of runs (TensorBoard logdir) opens each run under it. Listing the
+        // folders and sniffing candidate files' first bytes is quick; the reading is not, and
+        // stays in the background.
+        const Result<std::vector<logs::RunLocation>> runs = logs::findLogRuns(clean.toStdString());
+        if (runs.ok() && !(runs->size() == 1 && runs->front().path == clean.toStdString())) {
+            for (const logs::RunLocation& run : runs.value()) {
+                openRun(QString::fromStdString(run.path), QString::fromStdString(run.name));
+            }
+            return;
+        }
+    }
+    openRun(clean, {}); // a file, an output folder, or an error the read reports
+}
+
+void RunStore::openRun(const QString& path, const QString& name) {
+    const QString clean = QFileInfo(path).absoluteFilePath();
     if (m_loading.contains(clean)) {
         return;
     }
@@ -33,6 +51,7 @@ void RunStore::open(const QString& path) {
     }
     m_loading.insert(clean);
     auto tail = std::make_shared<logs::LogTail>(clean.toStdString());
+    tail->setName(name.toStdString());
     auto* watcher = new QFutureWatcher<QString>(this);
     const quint64 order = m_opened++;
     connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, tail, clean,

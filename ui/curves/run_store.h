@@ -27,8 +27,10 @@ public:
     ~RunStore() override;
 
     /// Starts reading path (file or output folder) in the background; emits runAdded or
-    /// failed. A path already open is ignored. Runs keep the order they were opened in (so
-    /// their colors do too), whichever finishes loading first.
+    /// failed. A folder of runs (logs::findLogRuns: every subfolder holding a log, as
+    /// TensorBoard's logdir) opens each of them, named by its relative path. A path already open
+    /// is ignored. Runs keep the order they were opened in (so their colors do too), whichever
+    /// finishes loading first.
     void open(const QString& path);
     /// Closes run i (its watch ends).
     void close(int index);
@@ -58,6 +60,7 @@ private:
         std::shared_ptr<logs::LogTail> tail;
         quint64 order = 0; ///< when open() was called
     };
+    void openRun(const QString& path, const QString& name);
     void watch(const Entry& entry);
     void reportSkipped(const Entry& entry);
 
