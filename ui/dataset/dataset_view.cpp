@@ -131,7 +131,9 @@ void DatasetView::buildUi() {
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Interactive, fitted once to the first chunk: ResizeToContents would measure every row on
+    // every insert, quadratic over a large file.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->setToolTip(tr("Double-click a pair to open it in the compare editor"));
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName("datasetHistogram");
@@ -293,7 +295,11 @@ void DatasetView::deliverRows() {
     if (rows.empty()) {
         return;
     }
+    const bool first = m_model->rowCount() == 0;
     m_model->appendRows(std::move(rows));
+    if (first) {
+        m_table->resizeColumnsToContents();
+    }
     refreshStats();
     emit rowsDelivered(m_model->rowCount());
 }
