@@ -71,17 +71,21 @@ public:
     /// When weights alias the mapped checkpoint, first checks that its files are unchanged and
     /// throws std::runtime_error with the sentence of Checkpoint::checkUnchanged() otherwise
     /// (a truncated file would kill the process with SIGBUS, issue #18).
+    /// With an adapter, `adapterRows` = k >= 0 applies it to rows [0, k) only: the other rows
+    /// run the base alone through the same weight reads (a LoRA pair as one batch of 2).
     at::Tensor forward(const at::Tensor& ids, KvCache* cache,
-                       const std::atomic<bool>* cancel = nullptr) const;
+                       const std::atomic<bool>* cancel = nullptr, int64_t adapterRows = -1) const;
 
-    /// Output head: hidden [..., H] -> logits [..., V] in the compute dtype.
-    at::Tensor logits(const at::Tensor& hidden) const;
+    /// Output head: hidden [..., H] -> logits [..., V] in the compute dtype. base = true: the
+    /// base model's head, without the adapter's delta or modules_to_save replacement.
+    at::Tensor logits(const at::Tensor& hidden, bool base = false) const;
     /// log_softmax of the logits in float32: [..., V].
-    at::Tensor logSoftmax(const at::Tensor& hidden) const;
+    at::Tensor logSoftmax(const at::Tensor& hidden, bool base = false) const;
 
     /// log p(targets[i] | position i) from hidden [n, H] and targets [n] (int64): [n] float32.
     /// Runs the output head in chunks of rows, so the [n, V] logits never exist at once.
-    at::Tensor targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets) const;
+    at::Tensor targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets,
+                              bool base = false) const;
 
     KvCache makeCache() const;
 
@@ -91,6 +95,9 @@ public:
     std::unique_ptr<CausalLm> withAdapter(const LoraAdapter& adapter) const;
     /// Whether some projection or the head carries an adapter.
     bool hasAdapter() const;
+    /// Whether forward(..., adapterRows) can run base rows beside adapter rows: false when
+    /// modules_to_save replaced a layer weight (only a replaced head is kept for base rows).
+    bool pairable() const { return !m_replacedLayerWeight; }
 
     /// Which rotary frequencies a forward pass ending at `totalLength` positions uses (0 = the
     /// fixed ones). Only dynamic NTK scaling past max_position_embeddings gives each length its
@@ -103,11 +110,12 @@ public:
 private:
     CausalLm() = default;
     at::Tensor attention(int layer, const LayerWeights& w, const at::Tensor& x, int64_t past,
-                         KvCache* cache) const;
-    at::Tensor mlp(const LayerWeights& w, const at::Tensor& x) const;
-    /// x W (+ b) for a Linear ([out, in]) or Conv1D ([in, out]) weight, plus the LoRA delta.
+                         KvCache* cache, int64_t adapterRows) const;
+    at::Tensor mlp(const LayerWeights& w, const at::Tensor& x, int64_t adapterRows) const;
+    /// x W (+ b) for a Linear ([out, in]) or Conv1D ([in, out]) weight, plus the LoRA delta on
+    /// rows [0, adapterRows) of x (all rows when adapterRows < 0).
     at::Tensor project(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b,
-                       const LoraDelta& d, bool conv) const;
+                       const LoraDelta& d, bool conv, int64_t adapterRows) const;
     at::Tensor norm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) const;
     at::Tensor activation(const at::Tensor& x) const;
 
@@ -121,6 +129,8 @@ private:
     at::Tensor m_finalW, m_finalB;
     at::Tensor m_head;     // [V, H]
     LoraDelta m_headL;     // LoRA on the output head
+    at::Tensor m_baseHead; // the base's head when modules_to_save replaced m_head
+    bool m_replacedLayerWeight = false; // modules_to_save replaced a weight inside a layer
     std::vector<LayerWeights> m_layers;
     std::shared_ptr<Rotary> m_rotary; // never shared: a copy (withAdapter) gets its own
 };

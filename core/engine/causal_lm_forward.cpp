@@ -71,25 +71,31 @@ at::Tensor CausalLm::activation(const at::Tensor& x) const {
 }
 
 at::Tensor CausalLm::project(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b,
-                             const LoraDelta& d, bool conv) const {
-    at::Tensor y = conv ? conv1d(x, w, b) : linear(x, w, b);
-    if (!d.defined()) {
+                             const LoraDelta& d, bool conv, int64_t adapterRows) const {
+    at::Tensor y = conv ? conv1d(x, w, b) : linear(x, w, b); // one read of W for every row
+    if (!d.defined() || adapterRows == 0) {
         return y;
     }
     // peft lora.Linear.forward: result + lora_B(lora_A(x)) * scaling. Conv1D layers
     // (fan_in_fan_out) use the same A [r, in], B [out, r] unmerged.
-    return y + at::linear(at::linear(x, d.a), d.b) * d.scale;
+    if (adapterRows < 0 || adapterRows >= x.size(0)) {
+        return y + at::linear(at::linear(x, d.a), d.b) * d.scale;
+    }
+    // A LoRA pair as one batch: rows [0, k) are the policy, the others the reference (base).
+    at::Tensor xs = x.narrow(0, 0, adapterRows); // [k, T, in]
+    y.narrow(0, 0, adapterRows).add_(at::linear(at::linear(xs, d.a), d.b) * d.scale);
+    return y;
 }
 
-at::Tensor CausalLm::mlp(const LayerWeights& w, const at::Tensor& x) const {
+at::Tensor CausalLm::mlp(const LayerWeights& w, const at::Tensor& x, int64_t rows) const {
     const bool conv = m_config.conv1d;
     if (m_config.gatedMlp) {
-        return project(activation(project(x, w.gateW, w.gateB, w.gateL, conv)) *
-                           project(x, w.upW, w.upB, w.upL, conv),
-                       w.downW, w.downB, w.downL, conv);
+        return project(activation(project(x, w.gateW, w.gateB, w.gateL, conv, rows)) *
+                           project(x, w.upW, w.upB, w.upL, conv, rows),
+                       w.downW, w.downB, w.downL, conv, rows);
     }
-    return project(activation(project(x, w.upW, w.upB, w.upL, conv)), w.downW, w.downB, w.downL,
-                   conv);
+    return project(activation(project(x, w.upW, w.upB, w.upL, conv, rows)), w.downW, w.downB,
+                   w.downL, conv, rows);
 }
 
 namespace {
@@ -104,7 +110,7 @@ at::Tensor perHeadNorm(const at::Tensor& x, const at::Tensor& w, double eps) {
 } // namespace
 
 at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tensor& x,
-                               int64_t past, KvCache* cache) const {
+                               int64_t past, KvCache* cache, int64_t rows) const {
     const ModelConfig& c = m_config;
     const int64_t B = x.size(0), T = x.size(1), D = c.headDim;
     const int64_t nH = c.heads, nKV = c.kvHeads;
@@ -112,8 +118,9 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
     switch (c.qkv) {
     case QkvLayout::FusedPerHead: {
         // Fused QKV interleaved per head: view [B, T, nH, 3D] then chunk (REFERENCE.md §1.3).
-        at::Tensor qkv =
-            project(x, w.qkvW, w.qkvB, w.qkvL, false).view({B, T, nH, 3 * D}).transpose(1, 2);
+        at::Tensor qkv = project(x, w.qkvW, w.qkvB, w.qkvL, false, rows)
+                             .view({B, T, nH, 3 * D})
+                             .transpose(1, 2);
         q = qkv.narrow(-1, 0, D);
         k = qkv.narrow(-1, D, D);
         v = qkv.narrow(-1, 2 * D, D);
@@ -121,7 +128,7 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
     }
     case QkvLayout::FusedConv1D: {
         // Contiguous q | k | v blocks (modeling_gpt2.py split(H, dim=2)).
-        at::Tensor qkv = project(x, w.qkvW, w.qkvB, w.qkvL, true);
+        at::Tensor qkv = project(x, w.qkvW, w.qkvB, w.qkvL, true, rows);
         const int64_t H = c.hidden;
         q = qkv.narrow(-1, 0, H).view({B, T, nH, D}).transpose(1, 2);
         k = qkv.narrow(-1, H, H).view({B, T, nH, D}).transpose(1, 2);
@@ -129,9 +136,9 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         break;
     }
     case QkvLayout::Separate:
-        q = project(x, w.qW, w.qB, w.qL, false).view({B, T, nH, D}).transpose(1, 2);
-        k = project(x, w.kW, w.kB, w.kL, false).view({B, T, nKV, D}).transpose(1, 2);
-        v = project(x, w.vW, w.vB, w.vL, false).view({B, T, nKV, D}).transpose(1, 2);
+        q = project(x, w.qW, w.qB, w.qL, false, rows).view({B, T, nH, D}).transpose(1, 2);
+        k = project(x, w.kW, w.kB, w.kL, false, rows).view({B, T, nKV, D}).transpose(1, 2);
+        v = project(x, w.vW, w.vB, w.vL, false, rows).view({B, T, nKV, D}).transpose(1, 2);
         break;
     }
     if (c.clipQkv > 0) {
@@ -188,11 +195,11 @@ at::Tensor CausalLm::attention(int layer, const LayerWeights& w, const at::Tenso
         out = out + at::matmul(probs.narrow(-1, 0, P), pv);
     }
     out = out.view({B, nH, T, D}).transpose(1, 2).reshape({B, T, nH * D});
-    return project(out, w.oW, w.oB, w.oL, c.conv1d);
+    return project(out, w.oW, w.oB, w.oL, c.conv1d, rows);
 }
 
 at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
-                             const std::atomic<bool>* cancel) const {
+                             const std::atomic<bool>* cancel, int64_t adapterRows) const {
     if (aliasesCheckpoint()) {
         if (Status unchanged = m_checkpoint->checkUnchanged(); !unchanged) {
             throw std::runtime_error(unchanged.error());
@@ -221,12 +228,13 @@ at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
         }
         const LayerWeights& w = m_layers[l];
         at::Tensor h = norm(x, w.norm1W, w.norm1B);
-        at::Tensor a = attention(l, w, h, past, cache);
+        at::Tensor a = attention(l, w, h, past, cache, adapterRows);
         if (m_config.parallelResidual) {
-            x = x + a + mlp(w, m_config.sharedNorm ? h : norm(x, w.norm2W, w.norm2B));
+            x = x + a +
+                mlp(w, m_config.sharedNorm ? h : norm(x, w.norm2W, w.norm2B), adapterRows);
         } else {
             x = x + a;
-            x = x + mlp(w, norm(x, w.norm2W, w.norm2B));
+            x = x + mlp(w, norm(x, w.norm2W, w.norm2B), adapterRows);
         }
     }
     if (cache) {
@@ -235,18 +243,22 @@ at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
     return norm(x, m_finalW, m_finalB);
 }
 
-at::Tensor CausalLm::logits(const at::Tensor& hidden) const {
-    return project(hidden, m_head, at::Tensor(), m_headL, false);
+at::Tensor CausalLm::logits(const at::Tensor& hidden, bool base) const {
+    if (base) {
+        return at::linear(hidden, m_baseHead.defined() ? m_baseHead : m_head);
+    }
+    return project(hidden, m_head, at::Tensor(), m_headL, false, -1);
 }
 
-at::Tensor CausalLm::targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets) const {
+at::Tensor CausalLm::targetLogprobs(const at::Tensor& hidden, const at::Tensor& targets,
+                                    bool base) const {
     constexpr int64_t kChunk = 64; // 64 x 50k logits = 13 MB: stays out of page-fault territory
     const int64_t n = hidden.size(0);
     at::Tensor out = at::empty({n}, at::TensorOptions(at::kFloat).device(hidden.device()));
     at::Tensor t = targets.to(hidden.device());
     for (int64_t b = 0; b < n; b += kChunk) {
         const int64_t len = std::min(kChunk, n - b);
-        at::Tensor chunk = logits(hidden.narrow(0, b, len)).to(at::kFloat); // [len, V]
+        at::Tensor chunk = logits(hidden.narrow(0, b, len), base).to(at::kFloat); // [len, V]
         // log_softmax(x)[t] = x[t] - logsumexp(x), without writing the [len, V] result.
         at::Tensor picked = chunk.gather(1, t.narrow(0, b, len).unsqueeze(1)).squeeze(1);
         out.narrow(0, b, len).copy_(picked - at::logsumexp(chunk, -1));
@@ -254,8 +266,8 @@ at::Tensor CausalLm::targetLogprobs(const at::Tensor& hidden, const at::Tensor& 
     return out;
 }
 
-at::Tensor CausalLm::logSoftmax(const at::Tensor& hidden) const {
-    return at::log_softmax(logits(hidden).to(at::kFloat), -1);
+at::Tensor CausalLm::logSoftmax(const at::Tensor& hidden, bool base) const {
+    return at::log_softmax(logits(hidden, base).to(at::kFloat), -1);
 }
 
 } // namespace cl

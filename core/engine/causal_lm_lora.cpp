@@ -108,6 +108,11 @@ std::unique_ptr<CausalLm> CausalLm::withAdapter(const LoraAdapter& adapter) cons
             throw std::runtime_error(adapter.folder + ": modules_to_save \"" + r.weight->name +
                                      "\" is not supported (linear projections and the head only)");
         }
+        if (r.slot == Slot::Head) {
+            m->m_baseHead = m_head; // for the reference rows of a paired pass
+        } else {
+            m->m_replacedLayerWeight = true;
+        }
         *slot = w; // the reference keeps the base's (a tied head stays tied there)
     }
     return m;

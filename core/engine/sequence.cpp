@@ -16,27 +16,30 @@ struct Sequence::Impl {
     KvCache cache;
     std::vector<int32_t> ids;
     std::vector<double> logprobs;
-    at::Tensor hidden; // [capacity, H] final-normed hidden states of positions [0, length)
+    std::vector<double> refLogprobs; // paired: the base row's (issue #14, LoRA pair)
+    bool paired = false;             // rows: 0 = policy (base + adapter), 1 = base
+    at::Tensor hidden; // [rows, capacity, H] final-normed hidden states of positions [0, length)
     const std::atomic<bool>* cancel = nullptr;
     int64_t frequencySet = 0; // rotary frequencies the cached keys carry (CausalLm)
 
-    void storeHidden(const at::Tensor& h, int64_t at) { // h: [T, H]
-        const int64_t need = at + h.size(0);
-        if (!hidden.defined() || hidden.size(0) < need) {
-            const int64_t cap = std::max<int64_t>(need, hidden.defined() ? 2 * hidden.size(0) : 64);
-            at::Tensor grown = at::empty({cap, h.size(1)}, h.options());
+    void storeHidden(const at::Tensor& h, int64_t at) { // h: [rows, T, H]
+        const int64_t need = at + h.size(1);
+        if (!hidden.defined() || hidden.size(1) < need) {
+            const int64_t cap = std::max<int64_t>(need, hidden.defined() ? 2 * hidden.size(1) : 64);
+            at::Tensor grown = at::empty({h.size(0), cap, h.size(2)}, h.options());
             if (hidden.defined() && at > 0) {
-                grown.narrow(0, 0, at).copy_(hidden.narrow(0, 0, at));
+                grown.narrow(1, 0, at).copy_(hidden.narrow(1, 0, at));
             }
             hidden = grown;
         }
-        hidden.narrow(0, at, h.size(0)).copy_(h);
+        hidden.narrow(1, at, h.size(1)).copy_(h);
     }
 };
 
-Sequence::Sequence(Model& model) : m_impl(std::make_unique<Impl>()) {
+Sequence::Sequence(Model& model, bool withBase) : m_impl(std::make_unique<Impl>()) {
     m_impl->model = &model;
     m_impl->cache = model.lm().makeCache();
+    m_impl->paired = withBase && model.info().adapter.has_value() && model.lm().pairable();
 }
 Sequence::Sequence(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Sequence::~Sequence() = default;
@@ -59,6 +62,14 @@ const std::vector<double>& Sequence::logprobs() const {
     return m_impl->logprobs;
 }
 
+const std::vector<double>& Sequence::referenceLogprobs() const {
+    return m_impl->refLogprobs;
+}
+
+bool Sequence::pairsWithBase() const {
+    return m_impl->paired;
+}
+
 void Sequence::truncate(int64_t n) {
     n = std::clamp<int64_t>(n, 0, length());
     m_impl->cache.truncate(n);
@@ -67,6 +78,9 @@ void Sequence::truncate(int64_t n) {
     }
     m_impl->ids.resize(n);
     m_impl->logprobs.resize(n);
+    if (m_impl->paired) {
+        m_impl->refLogprobs.resize(n);
+    }
 }
 
 Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, int64_t scoreFrom) {
@@ -88,6 +102,7 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
                      " tokens"};
     }
     std::vector<double> out(t, std::numeric_limits<double>::quiet_NaN());
+    std::vector<double> outRef(s.paired ? t : 0, std::numeric_limits<double>::quiet_NaN());
     // Dynamic NTK past the trained context: this pass's rotary frequencies depend on its total
     // length, so keys cached under other frequencies are stale. Recompute every position (into a
     // fresh cache, kept only on success) so the numbers equal a full forward of the sequence.
@@ -103,10 +118,11 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
     try {
         c10::InferenceMode guard;
         const int64_t n = past + t - start;
-        at::Tensor input = at::tensor(ids64, at::kLong).view({1, n}); // [1, n]
+        const int64_t rows = s.paired ? 2 : 1; // paired: row 0 policy, row 1 its base
+        at::Tensor input = at::tensor(ids64, at::kLong).view({1, n}).repeat({rows, 1}); // [rows, n]
         KvCache fresh = recompute ? lm.makeCache() : KvCache();
         KvCache& cache = recompute ? fresh : s.cache;
-        at::Tensor h = lm.forward(input, &cache, s.cancel)[0]; // [n, H]
+        at::Tensor h = lm.forward(input, &cache, s.cancel, s.paired ? 1 : -1); // [rows, n, H]
         if (recompute) {
             s.cache = std::move(fresh);
         }
@@ -123,19 +139,23 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
                 }
             }
         }
-        if (first < past + t) {
+        for (int64_t row = 0; row < rows && first < past + t; ++row) {
             const int64_t m = past + t - first;
             at::Tensor target = at::tensor(
                 std::vector<int64_t>(ids64.begin() + (first - start), ids64.end()), at::kLong);
-            at::Tensor picked =
-                lm.targetLogprobs(s.hidden.narrow(0, first - 1, m), target).cpu().contiguous();
+            at::Tensor picked = lm.targetLogprobs(s.hidden[row].narrow(0, first - 1, m), target,
+                                                  /*base=*/row == 1)
+                                    .cpu()
+                                    .contiguous();
             const float* p = picked.data_ptr<float>();
+            std::vector<double>& rowOut = row == 0 ? out : outRef;
+            std::vector<double>& held = row == 0 ? s.logprobs : s.refLogprobs;
             for (int64_t i = 0; i < m; ++i) {
                 const int64_t pos = first + i;
                 if (pos >= past) {
-                    out[pos - past] = pos >= scoreFrom ? p[i] : out[pos - past];
-                } else if (!std::isnan(s.logprobs[pos])) {
-                    s.logprobs[pos] = p[i];
+                    rowOut[pos - past] = pos >= scoreFrom ? p[i] : rowOut[pos - past];
+                } else if (!std::isnan(held[pos])) {
+                    held[pos] = p[i];
                 }
             }
         }
@@ -148,16 +168,24 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
     }
     s.ids.insert(s.ids.end(), ids.begin(), ids.end());
     s.logprobs.insert(s.logprobs.end(), out.begin(), out.end());
+    s.refLogprobs.insert(s.refLogprobs.end(), outRef.begin(), outRef.end());
     return out;
 }
 
-Result<std::vector<float>> Sequence::nextLogprobs(int64_t position) const {
+Result<std::vector<float>> Sequence::nextLogprobs(int64_t position, bool reference) const {
     if (position < 0 || position >= length()) {
         return Error{"position " + std::to_string(position) + " is outside the sequence"};
     }
+    if (reference && !m_impl->paired) {
+        return Error{"this sequence holds no reference row"};
+    }
     try {
         c10::InferenceMode guard;
-        at::Tensor lp = m_impl->model->lm().logSoftmax(m_impl->hidden[position]).cpu().contiguous();
+        const int64_t row = reference ? 1 : 0;
+        at::Tensor lp = m_impl->model->lm()
+                            .logSoftmax(m_impl->hidden[row][position], /*base=*/reference)
+                            .cpu()
+                            .contiguous();
         const float* p = lp.data_ptr<float>();
         return std::vector<float>(p, p + lp.numel());
     } catch (const std::exception& e) {
@@ -171,6 +199,8 @@ Sequence Sequence::fork() const {
     impl->cache = m_impl->cache.fork();
     impl->ids = m_impl->ids;
     impl->logprobs = m_impl->logprobs;
+    impl->refLogprobs = m_impl->refLogprobs;
+    impl->paired = m_impl->paired;
     {
         c10::InferenceMode guard;
         impl->hidden = m_impl->hidden.defined() ? m_impl->hidden.clone() : at::Tensor();

@@ -17,8 +17,13 @@ class Model;
 
 class Sequence {
 public:
-    /// The model must outlive the sequence.
-    explicit Sequence(Model& model);
+    /// The model must outlive the sequence. withBase (issue #14): `model` is a LoRA adapter
+    /// policy (Model::loadAdapterPair's first) and the sequence also scores its base with the
+    /// adapter off, in the same forward passes: the two run as one batch of 2 through each base
+    /// weight, the low-rank deltas added to the policy row only. referenceLogprobs() and
+    /// nextLogprobs(.., true) hold the base's numbers. Falls back to no pairing (the base
+    /// row is not computed) when the model cannot pair (pairsWithBase() says which).
+    explicit Sequence(Model& model, bool withBase = false);
     ~Sequence();
     Sequence(Sequence&&) noexcept;
     Sequence& operator=(Sequence&&) noexcept;
@@ -34,8 +39,8 @@ public:
     Result<std::vector<double>> append(const std::vector<int32_t>& ids, int64_t scoreFrom = 0);
 
     /// Log-probs of every next token after position `position` (0-based, < length()), float32
-    /// values as double, over the whole vocabulary.
-    Result<std::vector<float>> nextLogprobs(int64_t position) const;
+    /// values as double, over the whole vocabulary. reference: the base row of a paired sequence.
+    Result<std::vector<float>> nextLogprobs(int64_t position, bool reference = false) const;
 
     /// Keeps the first n tokens (n <= length()).
     void truncate(int64_t n);
@@ -43,6 +48,10 @@ public:
     const std::vector<int32_t>& ids() const;
     /// Log-probs computed so far for each position (NaN where not computed).
     const std::vector<double>& logprobs() const;
+    /// The same for the base row of a paired sequence (empty when not paired).
+    const std::vector<double>& referenceLogprobs() const;
+    /// Whether this sequence computes the base row beside the policy's.
+    bool pairsWithBase() const;
     /// An independent copy with its own cache.
     Sequence fork() const;
 

@@ -7,6 +7,7 @@
 #include "core/engine/beam_search.h"
 #include "core/engine/model.h"
 #include "core/engine/reward_scorer.h"
+#include "core/engine/sequence.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -60,6 +61,8 @@ private slots:
     void rewards_data() { logprobs_data(); }
     void rewards();
     void oneCopyOfTheBase();
+    void oneBatch_data() { logprobs_data(); }
+    void oneBatch();
     void baseResolution();
     void refusals_data();
     void refusals();
@@ -205,6 +208,56 @@ void TestLora::oneCopyOfTheBase() {
         QVERIFY(a.ok() && b.ok());
         QCOMPARE(a.value(), b.value());
     }
+}
+
+// The pair as one batch of 2 (policy row + base row through the same weights) gives what two
+// separate passes give, in full passes, edits (truncate + append) and whole-vocabulary rows.
+void TestLora::oneBatch() {
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, name);
+    auto pair = cl::Model::loadAdapterPair(cl::test::fixtureStd("models/" + name));
+    QVERIFY2(pair.ok(), pair.error().c_str());
+    cl::Model& policy = *pair.value().first;
+    cl::Model& reference = *pair.value().second;
+    cl::Sequence both(policy, /*withBase=*/true);
+    QVERIFY(both.pairsWithBase());
+    cl::Sequence alone(policy), base(reference);
+    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    auto ids = ref["logprob_sequences"][3]["input_ids"].get<std::vector<int32_t>>(); // 128
+    cl::tol::DiffStats dp, dr, rows;
+    auto compareAll = [&] {
+        for (size_t i = 1; i < both.logprobs().size(); ++i) {
+            dp.add(both.logprobs()[i], alone.logprobs()[i]);
+            dr.add(both.referenceLogprobs()[i], base.logprobs()[i]);
+        }
+    };
+    for (cl::Sequence* s : {&both, &alone, &base}) {
+        QVERIFY(s->append(ids).ok());
+    }
+    compareAll();
+    // Edits: keep 100 tokens, change the next and append 20, then 3 one-token extends.
+    for (cl::Sequence* s : {&both, &alone, &base}) {
+        s->truncate(100);
+        QVERIFY(
+            s->append({7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26})
+                .ok());
+        for (int32_t t : {40, 41, 42}) {
+            QVERIFY(s->append({t}).ok());
+        }
+    }
+    compareAll();
+    auto polRow = both.nextLogprobs(110);
+    auto refRow = both.nextLogprobs(110, /*reference=*/true);
+    auto polAlone = alone.nextLogprobs(110);
+    auto refAlone = base.nextLogprobs(110);
+    QVERIFY(polRow.ok() && refRow.ok() && polAlone.ok() && refAlone.ok());
+    for (size_t v = 0; v < polRow->size(); ++v) {
+        rows.add((*polRow)[v], (*polAlone)[v]);
+        rows.add((*refRow)[v], (*refAlone)[v]);
+    }
+    QVERIFY(dp.report(name + " batched policy row vs alone", cl::tol::kLogprobMaxF32VsF32));
+    QVERIFY(dr.report(name + " batched base row vs the base alone", cl::tol::kLogprobMaxF32VsF32));
+    QVERIFY(rows.report(name + " next-token rows (vocabulary)", cl::tol::kLogprobMaxF32VsF32));
 }
 
 void TestLora::baseResolution() {
