@@ -7,6 +7,7 @@
 #include "core/engine/lora_adapter.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
+#include "core/text/chat_template/chat_template.h"
 #include "core/text/tokenizer.h"
 
 #include <CLI/CLI.hpp>
@@ -126,6 +127,32 @@ Loaded loadModels(const BeamArgs& a, bool needReference) {
     return l;
 }
 
+/// The chat template of the folder the tokenizer came from (--template chat, issue #15).
+ChatTemplate chatTemplateOf(const Tokenizer& tokenizer) {
+    namespace fs = std::filesystem;
+    fs::path dir(tokenizer.source());
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        dir = dir.parent_path();
+    }
+    auto chat = ChatTemplate::fromTokenizerDir(dir.string());
+    if (!chat) {
+        throw CliError("template \"chat\": " + chat.error());
+    }
+    return std::move(chat).value();
+}
+
+/// With the chat template a hypothesis also ends on the template's end-of-turn text (besides
+/// the model's EOS ids), unless --stop gives another stop string.
+BeamOptions withChatStop(const BeamArgs& a, const Loaded& l, BeamOptions o) {
+    if (a.templateName == "chat" && l.tokenizer && o.stopString.empty()) {
+        if (auto split = splitChat(chatTemplateOf(*l.tokenizer), promptTurns(a.prompt), "")) {
+            o.stopString = chatStopText(split.value());
+        }
+    }
+    return o;
+}
+
 std::vector<int32_t> promptIds(const BeamArgs& a, const std::string& prompt, const Loaded& l) {
     if (!a.promptIds.empty()) {
         std::vector<int32_t> ids;
@@ -137,7 +164,12 @@ std::vector<int32_t> promptIds(const BeamArgs& a, const std::string& prompt, con
     if (!l.tokenizer) {
         throw CliError(a.policy + " has no tokenizer; give --prompt-ids");
     }
-    auto seq = applyTemplate(*l.tokenizer, a.templateName, prompt, "", false);
+    std::optional<ChatTemplate> chat;
+    if (a.templateName == "chat") {
+        chat = chatTemplateOf(*l.tokenizer);
+    }
+    auto seq =
+        applyTemplate(*l.tokenizer, a.templateName, prompt, "", false, chat ? &*chat : nullptr);
     if (!seq) {
         throw CliError(seq.error());
     }
@@ -171,7 +203,7 @@ void runBeam(const BeamArgs& a) {
     }
     Loaded l = loadModels(a, false);
     auto beams = searchAndScore(*l.policy, l.reference.get(), l.tokenizer.get(),
-                                promptIds(a, a.prompt, l), options(a), a.beta);
+                                promptIds(a, a.prompt, l), withChatStop(a, l, options(a)), a.beta);
     if (!beams) {
         throw CliError(beams.error());
     }
@@ -211,13 +243,12 @@ void runSweep(const BeamArgs& a) {
         }
         prompts.push_back(promptIds(one, one.prompt, l));
     }
-    auto rows = widthSweep(*l.policy, *l.reference, l.tokenizer.get(), prompts,
-                           parseIntList(a.widths, "--widths"), options(a), a.beta,
-                           [](const Progress& p) {
-                               std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total
-                                         << std::flush;
-                               return true;
-                           });
+    auto rows = widthSweep(
+        *l.policy, *l.reference, l.tokenizer.get(), prompts, parseIntList(a.widths, "--widths"),
+        withChatStop(a, l, options(a)), a.beta, [](const Progress& p) {
+            std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total << std::flush;
+            return true;
+        });
     std::cerr << "\n";
     if (!rows) {
         throw CliError(rows.error());

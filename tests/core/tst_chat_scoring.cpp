@@ -132,21 +132,25 @@ void TestChatScoring::realworldIds_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("endOfTurn");
     QTest::addColumn<bool>("hasBos");
-    // The end-of-turn piece is in each model's generation_config eos_token_id list.
-    QTest::newRow("llama3") << "llama3"
-                            << "<|eot_id|>" << true;
-    QTest::newRow("llama3_1") << "llama3_1"
-                              << "<|eot_id|>" << true;
-    QTest::newRow("qwen3") << "qwen3"
-                           << "<|im_end|>" << false;
-    QTest::newRow("gemma3") << "gemma3"
-                            << "<end_of_turn>" << true;
+    QTest::addColumn<QString>("stopText");
+    // The end-of-turn piece is in each model's generation_config eos_token_id list. Beam search
+    // stops on the EOS ids and on the stop text; the original Llama-3 template writes the next
+    // assistant header after <|eot_id|> (the EOS id stops it first).
+    QTest::newRow("llama3") << QString("llama3") << QString("<|eot_id|>") << true
+                            << QString("<|eot_id|><|start_header_id|>assistant<|end_header_id|>");
+    QTest::newRow("llama3_1") << QString("llama3_1") << QString("<|eot_id|>") << true
+                              << QString("<|eot_id|>");
+    QTest::newRow("qwen3") << QString("qwen3") << QString("<|im_end|>") << false
+                           << QString("<|im_end|>");
+    QTest::newRow("gemma3") << QString("gemma3") << QString("<end_of_turn>") << true
+                            << QString("<end_of_turn>");
 }
 
 void TestChatScoring::realworldIds() {
     QFETCH(QString, name);
     QFETCH(QString, endOfTurn);
     QFETCH(bool, hasBos);
+    QFETCH(QString, stopText);
     const std::string dir = cl::test::fixtureStd("realworld/tokenizers/" + name);
     auto tok = cl::Tokenizer::load(dir);
     QVERIFY2(tok.ok(), tok.error().c_str());
@@ -202,6 +206,10 @@ void TestChatScoring::realworldIds() {
     QVERIFY(fullIds->ids.size() >= seq->ids.size());
     QCOMPARE(std::vector<int32_t>(fullIds->ids.begin(), fullIds->ids.begin() + seq->ids.size()),
              seq->ids);
+    // What a beam search from this prompt stops on besides the EOS ids.
+    auto beam = cl::splitChat(chat.value(), turns, "");
+    QVERIFY2(beam.ok(), beam.error().c_str());
+    QCOMPARE(QString::fromStdString(cl::chatStopText(beam.value())), stopText);
 }
 
 void TestChatScoring::scoresConversation() {

@@ -19,6 +19,7 @@ class TestChatScoringCli : public QObject {
 private slots:
     void initTestCase() { CL_REQUIRE_FIXTURES(); }
     void conversationalJsonl();
+    void beamStopsOnEndOfTurn();
 };
 
 void TestChatScoringCli::conversationalJsonl() {
@@ -100,6 +101,62 @@ void TestChatScoringCli::conversationalJsonl() {
     const json implicit = json::parse(lines[2].toStdString());
     QVERIFY(implicit.contains("margin"));
     QVERIFY(implicit["chosen"]["tokens"].size() > 0);
+}
+
+void TestChatScoringCli::beamStopsOnEndOfTurn() {
+    // beam --template chat: the prompt is the generation-prompt rendering, and a hypothesis
+    // ends on the template's end-of-turn text as on an EOS id. The fixture models write
+    // "3#[**..." after this prompt, so an end-of-turn text " **" (stop text "**") ends them.
+    const std::string tmpl = "{% for m in messages %}{{ '### ' + m['role'] + ':\\n' + "
+                             "m['content'] }}{% if m['role'] == 'assistant' %}{{ ' **' }}{% endif "
+                             "%}{{ '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '### "
+                             "assistant:\\n' }}{% endif %}";
+    QTemporaryDir tmp;
+    const QString pol = cl::test::makeChatModelFolder(tmp, "gpt_neox_parallel", "policy", tmpl);
+    const QString ref =
+        cl::test::makeChatModelFolder(tmp, "gpt_neox_sequential", "reference", tmpl);
+    auto beam = [&](const QStringList& extra) {
+        QStringList args = {"beam",
+                            "--policy",
+                            pol,
+                            "--reference",
+                            ref,
+                            "--template",
+                            "chat",
+                            "--prompt",
+                            "Tim had a ball.",
+                            "--width",
+                            "2",
+                            "--max-new-tokens",
+                            "30",
+                            "--num-return",
+                            "2"};
+        return cl::test::runCli(args + extra);
+    };
+    const cl::test::CliRun stopped = beam({});
+    QVERIFY2(stopped.code == 0, stopped.err.constData());
+    const json out = json::parse(stopped.out.toStdString());
+    QCOMPARE(out["beams"].size(), size_t(2));
+    for (const json& b : out["beams"]) {
+        QVERIFY(b["finished"].get<bool>());
+        QVERIFY(b["length"].get<int>() < 30);
+        const std::string text = b["text"].get<std::string>();
+        QVERIFY2(text.find("**") != std::string::npos, text.c_str());
+    }
+    // --stop overrides the template's text: the same search then runs to the length limit.
+    const cl::test::CliRun free = beam({"--stop", "@@@"});
+    QVERIFY2(free.code == 0, free.err.constData());
+    for (const json& b : json::parse(free.out.toStdString())["beams"]) {
+        QVERIFY(!b["finished"].get<bool>());
+        QCOMPARE(b["length"].get<int>(), 30);
+    }
+    // No chat_template in the folder: the error says so.
+    const QString plain = cl::test::makeModelFolder(tmp, "gpt_neox_parallel", "plain");
+    const cl::test::CliRun none =
+        cl::test::runCli({"beam", "--policy", plain, "--template", "chat", "--prompt", "Tim",
+                          "--width", "2", "--max-new-tokens", "5"});
+    QCOMPARE(none.code, 1);
+    QVERIFY2(none.err.contains("has no chat_template"), none.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestChatScoringCli)
