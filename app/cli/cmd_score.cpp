@@ -95,7 +95,9 @@ void addScoreCommand(CLI::App& app) {
     cmd->add_option("--config", a->config,
                     "folder with config.json and tokenizer, for a folder holding only policy.pt");
     cmd->add_option("--beta", a->beta, "DPO beta (default 0.1)");
-    cmd->add_option("--template", a->templateName, "raw, tldr or chat (default raw)")
+    cmd->add_option("--template", a->templateName,
+                    "raw, tldr or chat (default raw); conversational lines (message lists) "
+                    "always use chat")
         ->check(CLI::IsMember({"raw", "tldr", "chat"}));
     cmd->add_flag("--no-eos", a->noEos, "do not append and score EOS");
     cmd->add_option("--device", a->device, "cpu or cuda");
