@@ -1,5 +1,6 @@
 #include "core/engine/beam_scoring.h"
 
+#include "core/engine/beam_trace.h"
 #include "core/engine/model.h"
 #include "core/engine/sequence.h"
 #include "core/text/tokenizer.h"
@@ -19,6 +20,19 @@ Result<std::vector<ScoredBeam>> searchAndScore(Model& policy, Model* reference,
     auto beams = beamSearch(policy, promptIds, options, tokenizer, progress, cancel);
     if (!beams) {
         return Error{beams.error()};
+    }
+    if (BeamTrace* trace = options.trace) {
+        if (reference) {
+            auto scored = scoreTrace(*reference, promptIds, beta, *trace, cancel);
+            if (!scored) {
+                return Error{scored.error()};
+            }
+        }
+        for (BeamTraceStep& step : trace->steps) {
+            for (BeamTraceNode& n : step.nodes) {
+                n.text = tokenizer ? tokenizer->decode({n.token}) : std::to_string(n.token);
+            }
+        }
     }
     std::optional<Sequence> refPrompt;
     if (reference) {
@@ -80,6 +94,7 @@ Result<std::vector<SweepRow>> widthSweep(Model& policy, Model& reference,
     std::vector<SweepRow> rows;
     const int64_t total = static_cast<int64_t>(widths.size() * prompts.size());
     int64_t done = 0;
+    options.trace = nullptr; // one trace per search would be overwritten; the sweep keeps none
     for (int w : widths) {
         SweepRow row;
         row.width = w;

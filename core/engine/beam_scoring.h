@@ -19,6 +19,8 @@ struct ScoredBeam {
 
 /// Runs beamSearch on `policy` and scores each returned beam under `reference` (optional):
 /// r_t = beta (log pi_theta - log pi_ref) with log pi_theta from the search itself.
+/// With options.trace set, the trace is recorded and each node's text decoded; with a
+/// reference its log pi_ref and r_t are filled too (scoreTrace, after the search).
 Result<std::vector<ScoredBeam>> searchAndScore(Model& policy, Model* reference,
                                                const Tokenizer* tokenizer,
                                                const std::vector<int32_t>& promptIds,

@@ -2,6 +2,8 @@
 // GenerationMixin._beam_search / _greedy_search, with beams as rows of one batched KV cache.
 #include "core/engine/beam_search.h"
 
+#include "core/engine/beam_trace.h"
+
 #include "core/engine/causal_lm.h"
 #include "core/engine/model.h"
 #include "core/engine/torch_device.h"
@@ -24,6 +26,8 @@ struct Hypothesis {
     std::vector<int32_t> ids; // generated ids
     std::vector<double> logprobs;
     bool finished;
+    int traceStep = -1; // where its last token lies in BeamOptions::trace (when recorded)
+    int traceNode = -1;
 };
 
 /// BeamHypotheses: keeps the `width` best finished hypotheses.
@@ -90,6 +94,78 @@ std::set<int32_t> bannedByNgram(const std::vector<int32_t>& seq, int n) {
     return banned;
 }
 
+/// Trace of a greedy step: the argmax first (Kept, or Finished when it ends the text), then the
+/// next best tokens up to `count` as Pruned. lp: [1, V] float32 on the CPU.
+void recordGreedyStep(BeamTrace& trace, const at::Tensor& lp, int32_t chosen, float runningScore,
+                      bool terminal, int64_t count, int parentNode) {
+    const float* row = lp.data_ptr<float>();
+    const float before = runningScore - row[chosen];
+    BeamTraceStep st;
+    auto add = [&](int32_t tok, BeamNodeFate fate, float score) {
+        BeamTraceNode n;
+        n.parent = parentNode;
+        n.parentSlot = 0;
+        n.rank = static_cast<int>(st.nodes.size());
+        n.token = tok;
+        n.fate = fate;
+        n.logpPolicy = row[tok];
+        n.beamScore = score;
+        st.nodes.push_back(std::move(n));
+    };
+    add(chosen, terminal ? BeamNodeFate::Finished : BeamNodeFate::Kept, runningScore);
+    if (!terminal) {
+        st.beamRows = {0};
+    }
+    const at::Tensor top = std::get<1>(lp[0].topk(std::min<int64_t>(count + 1, lp.size(1))));
+    const int64_t* ti = top.data_ptr<int64_t>();
+    for (int64_t i = 0; i < top.size(0) && static_cast<int64_t>(st.nodes.size()) < count; ++i) {
+        if (ti[i] != chosen) {
+            add(static_cast<int32_t>(ti[i]), BeamNodeFate::Pruned, before + row[ti[i]]);
+        }
+    }
+    trace.steps.push_back(std::move(st));
+}
+
+/// Trace of a beam step: the first `considered` candidates in rank order (node index = rank);
+/// kept and finished ranks as the scan decided, the rest Pruned. Rows the search pads with a
+/// never-winning score repeat the first kept candidate. lp: [W, V]; top*: [>= considered].
+void recordBeamStep(BeamTrace& trace, const at::Tensor& lp, const at::Tensor& topScores,
+                    const at::Tensor& topIdx, int64_t considered,
+                    const std::vector<int64_t>& keptRank, const std::vector<int>& finishedRank,
+                    const std::vector<int>& parentNodes, int width) {
+    const float* lpData = lp.data_ptr<float>();
+    const int64_t vocab = lp.size(1);
+    const float* ts = topScores.data_ptr<float>();
+    const int64_t* ti = topIdx.data_ptr<int64_t>();
+    BeamTraceStep st;
+    st.nodes.reserve(static_cast<size_t>(considered) + width);
+    for (int64_t rank = 0; rank < considered; ++rank) {
+        BeamTraceNode n;
+        n.parentSlot = static_cast<int>(ti[rank] / vocab);
+        n.parent = parentNodes[n.parentSlot];
+        n.rank = static_cast<int>(rank);
+        n.token = static_cast<int32_t>(ti[rank] % vocab);
+        n.logpPolicy = lpData[ti[rank]];
+        n.beamScore = ts[rank];
+        st.nodes.push_back(std::move(n));
+    }
+    for (int r : finishedRank) {
+        st.nodes[r].fate = BeamNodeFate::Finished;
+    }
+    for (int64_t r : keptRank) {
+        st.nodes[r].fate = BeamNodeFate::Kept;
+        st.beamRows.push_back(static_cast<int>(r));
+    }
+    while (!keptRank.empty() && static_cast<int>(st.beamRows.size()) < width) {
+        BeamTraceNode pad = st.nodes[keptRank.front()];
+        pad.rank = static_cast<int>(st.nodes.size());
+        pad.beamScore = -1e9;
+        st.beamRows.push_back(static_cast<int>(st.nodes.size()));
+        st.nodes.push_back(std::move(pad));
+    }
+    trace.steps.push_back(std::move(st));
+}
+
 } // namespace
 
 std::optional<EarlyStopping> parseEarlyStopping(const std::string& t) {
@@ -144,6 +220,14 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
         return std::find(eosList.begin(), eosList.end(), tok) != eosList.end();
     };
     const int W = o.width;
+    BeamTrace* trace = o.trace;
+    if (trace) {
+        trace->clear();
+        trace->width = W;
+    }
+    // HF 4.40: top max(2, 1 + n_eos)·W candidates per step.
+    const int64_t baseCandidates = std::min<int64_t>(
+        static_cast<int64_t>(W) * vocab, std::max<int64_t>(2, 1 + int64_t(eosList.size())) * W);
     try {
         c10::InferenceMode guard;
         KvCache cache = lm.makeCache();
@@ -160,6 +244,7 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
         std::vector<float> beamScores(W, -1e9f);
         beamScores[0] = 0.0f; // only beam 0 is live at step 1
         FinishedPool pool(W, o.lengthPenalty, o.earlyStopping, o.maxNewTokens);
+        std::vector<int> beamNode(W, -1); // trace: node of each beam row at the last step
         bool done = false;
         int step = 0;
         for (; step < o.maxNewTokens && !done; ++step) {
@@ -200,8 +285,13 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                 if (!terminal && !o.stopString.empty()) {
                     terminal = tokenizer->decode(gen[0]).find(o.stopString) != std::string::npos;
                 }
+                if (trace) {
+                    recordGreedyStep(*trace, lp, static_cast<int32_t>(tok), beamScores[0], terminal,
+                                     baseCandidates, beamNode[0]);
+                    beamNode[0] = 0;
+                }
                 if (terminal) {
-                    pool.add({0, gen[0], genLp[0], true}, beamScores[0],
+                    pool.add({0, gen[0], genLp[0], true, step, 0}, beamScores[0],
                              static_cast<int>(gen[0].size()));
                     done = true;
                     break;
@@ -215,21 +305,23 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                 // more candidates than that (issue #18: fewer than W beams were left and the
                 // step read past them), so the scan widens until W open candidates are found.
                 const int64_t total = static_cast<int64_t>(W) * vocab;
-                int64_t candidates =
-                    std::min<int64_t>(total, std::max<int64_t>(2, 1 + int64_t(eosList.size())) * W);
+                int64_t candidates = baseCandidates;
                 std::vector<std::pair<Hypothesis, float>> finished;
                 at::Tensor topScores;
+                at::Tensor topIdx;
+                std::vector<int64_t> keptRank; // trace only
+                int64_t scanned = 0;
                 for (;;) {
                     nextBeam.clear();
                     nextToken.clear();
                     nextScore.clear();
                     finished.clear();
-                    at::Tensor topIdx;
+                    keptRank.clear();
                     std::tie(topScores, topIdx) = scores.view({-1}).topk(candidates, 0, true, true);
                     const float* ts = topScores.data_ptr<float>();
                     const int64_t* ti = topIdx.data_ptr<int64_t>();
-                    for (int64_t rank = 0;
-                         rank < candidates && static_cast<int>(nextBeam.size()) < W; ++rank) {
+                    int64_t rank = 0;
+                    for (; rank < candidates && static_cast<int>(nextBeam.size()) < W; ++rank) {
                         const int64_t beam = ti[rank] / vocab;
                         const int32_t tok = static_cast<int32_t>(ti[rank] % vocab);
                         bool terminal = isEos(tok);
@@ -243,7 +335,8 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                             if (rank >= W) {
                                 continue; // an EOS outside the top W is ignored
                             }
-                            Hypothesis hyp{0, gen[beam], genLp[beam], true};
+                            Hypothesis hyp{0,    gen[beam], genLp[beam],
+                                           true, step,      static_cast<int>(rank)};
                             hyp.ids.push_back(tok);
                             hyp.logprobs.push_back(lp[beam][tok].item<float>());
                             finished.emplace_back(std::move(hyp), ts[rank]);
@@ -252,11 +345,22 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                         nextBeam.push_back(beam);
                         nextToken.push_back(tok);
                         nextScore.push_back(ts[rank]);
+                        keptRank.push_back(rank);
                     }
+                    scanned = rank;
                     if (static_cast<int>(nextBeam.size()) == W || candidates == total) {
                         break;
                     }
                     candidates = std::min<int64_t>(total, candidates * 8);
+                }
+                if (trace) {
+                    std::vector<int> finishedRank;
+                    for (const auto& f : finished) {
+                        finishedRank.push_back(f.first.traceNode);
+                    }
+                    recordBeamStep(*trace, lp, topScores, topIdx, std::max(baseCandidates, scanned),
+                                   keptRank, finishedRank, beamNode, W);
+                    beamNode = trace->steps.back().beamRows;
                 }
                 for (auto& [hyp, score] : finished) {
                     pool.add(std::move(hyp), score, step + 1);
@@ -303,8 +407,9 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
         // stopping heuristic ended the search (HF skips batches already done).
         if (!done) {
             for (int b = 0; b < W; ++b) {
-                pool.add({0, gen[b], genLp[b], false}, beamScores[b],
-                         static_cast<int>(gen[b].size()));
+                pool.add({0, gen[b], genLp[b], false,
+                          trace ? static_cast<int>(trace->steps.size()) - 1 : -1, beamNode[b]},
+                         beamScores[b], static_cast<int>(gen[b].size()));
             }
         }
         auto& beams = pool.beams();
@@ -321,6 +426,9 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
             }
             b.score = beams[i].score;
             b.finished = beams[i].finished;
+            if (trace) {
+                trace->finals.push_back({beams[i].traceStep, beams[i].traceNode});
+            }
             out.push_back(std::move(b));
         }
         report(progress, "beam search", o.maxNewTokens, o.maxNewTokens);

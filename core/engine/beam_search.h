@@ -16,6 +16,7 @@ namespace cl {
 
 class Model;
 class Tokenizer;
+struct BeamTrace;
 
 enum class EarlyStopping { False, True, Never };
 
@@ -32,6 +33,9 @@ struct BeamOptions {
                                     ///< eosId); both unset: the model's eos_token_id list
     std::string stopString;         ///< e.g. "\n": a hypothesis whose text contains it ends
                                     ///< like one that emitted EOS (needs a tokenizer)
+    BeamTrace* trace = nullptr;     ///< when set, filled with every step's candidates
+                                    ///< (beam_trace.h; the caller owns it). The search is
+                                    ///< unchanged; null (the default) records nothing.
 };
 
 struct Beam {

@@ -13,6 +13,9 @@ cl_add_test(tst_reward_scorer SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_reward_sco
             LIBS creditlens_core LABELS model)
 cl_add_test(tst_beam_search SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_beam_search.cpp
             LIBS creditlens_core LABELS model)
+# The beam tree's trace (issue #17 item 2).
+cl_add_test(tst_beam_trace SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_beam_trace.cpp
+            LIBS creditlens_core LABELS model)
 cl_add_test(tst_engine_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_engine_cli.cpp
             LIBS creditlens_core LABELS model)
 add_dependencies(tst_engine_cli creditlens-cli)
