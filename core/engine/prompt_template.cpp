@@ -25,6 +25,50 @@ Result<Encoding> encodePlain(const Tokenizer& tok, const std::string& text, cons
     return enc;
 }
 
+/// Template text as transformers encodes it: a tokenizer.json matches its added tokens in the
+/// text itself; sentencepiece does not, so the special tokens a template writes ("<s>" of
+/// bos_token) are split out here and become their ids (each other piece encoded on its own, as
+/// HF's slow tokenizer does). The ids only: template text has no span in the response.
+Result<std::vector<int32_t>> encodeTemplateText(const Tokenizer& tok, const std::string& text,
+                                                const char* what) {
+    std::vector<std::pair<std::string, int32_t>> specials;
+    if (tok.kind() == "sentencepiece") {
+        const SpecialTokens& sp = tok.special();
+        for (const auto& id : {sp.bos, sp.eos, sp.unk, sp.pad}) {
+            if (id && !tok.idToPiece(*id).empty()) {
+                specials.emplace_back(tok.idToPiece(*id), *id);
+            }
+        }
+    }
+    std::vector<int32_t> ids;
+    size_t from = 0;
+    while (from <= text.size()) {
+        size_t at = std::string::npos;
+        const std::pair<std::string, int32_t>* hit = nullptr;
+        for (const auto& sp : specials) {
+            const size_t f = text.find(sp.first, from);
+            if (f < at) {
+                at = f;
+                hit = &sp;
+            }
+        }
+        const std::string plain = text.substr(from, at == std::string::npos ? at : at - from);
+        if (!plain.empty()) {
+            auto e = encodePlain(tok, plain, what);
+            if (!e) {
+                return Error{e.error()};
+            }
+            ids.insert(ids.end(), e->ids.begin(), e->ids.end());
+        }
+        if (!hit) {
+            break;
+        }
+        ids.push_back(hit->second);
+        from = at + hit->first.size();
+    }
+    return ids;
+}
+
 } // namespace
 
 std::vector<std::string> templateNames() {
@@ -105,24 +149,24 @@ Result<TemplatedSequence> applyChatTemplate(const Tokenizer& tok, const ChatTemp
                      "(--no-eos)"};
     }
     TemplatedSequence out;
-    auto p = encodePlain(tok, split->prompt, "prompt");
+    auto p = encodeTemplateText(tok, split->prompt, "prompt");
     if (!p) {
         return Error{p.error()};
     }
-    out.ids = p->ids;
+    out.ids = p.value();
     out.responseStart = static_cast<int64_t>(out.ids.size());
     // Text the template adds around the message has no bytes in the response: empty spans.
     auto addTemplateText = [&](const std::string& text, int64_t at) -> Result<int64_t> {
         if (text.empty()) {
             return int64_t{0};
         }
-        auto e = encodePlain(tok, text, "chat template text");
+        auto e = encodeTemplateText(tok, text, "chat template text");
         if (!e) {
             return Error{e.error()};
         }
-        out.ids.insert(out.ids.end(), e->ids.begin(), e->ids.end());
-        out.responseSpans.insert(out.responseSpans.end(), e->ids.size(), {at, at});
-        return static_cast<int64_t>(e->ids.size());
+        out.ids.insert(out.ids.end(), e->begin(), e->end());
+        out.responseSpans.insert(out.responseSpans.end(), e->size(), {at, at});
+        return static_cast<int64_t>(e->size());
     };
     if (auto i = addTemplateText(split->infix, split->contentBegin); !i) {
         return Error{i.error()};

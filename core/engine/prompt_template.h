@@ -44,7 +44,9 @@ Result<TemplatedSequence> applyTemplate(const Tokenizer& tokenizer, const std::s
 /// transformers tokenises chat text (no special tokens added: the template writes the BOS):
 /// ids = enc(split.prompt) + enc(split.infix) + enc(written part of the response)
 ///       [+ enc(split.terminal) when appendTerminal],
-/// each part encoded on its own (the response's spans then map into `response`; the infix's
+/// each part encoded on its own (template text written by a sentencepiece tokenizer's template
+/// has its special tokens, e.g. "<s>", split out into their ids first, as HF's tokenizers match
+/// them in text; the response's spans then map into `response`; the infix's
 /// tokens get empty spans at the message's start, the terminal's at its end). The infix and
 /// terminal tokens are response tokens, scored. The terminal tokens end after the first one that
 /// is in `eosIds` or is the tokenizer's EOS (the original Llama-3 template writes the next

@@ -52,6 +52,7 @@ private slots:
     void multiTurnPrompt();
     void noChatTemplateIsAnError();
     void withoutTerminal();
+    void sentencepieceSpecialsInTemplateText();
 };
 
 void TestChatScoring::fixtureSplits() {
@@ -329,6 +330,33 @@ void TestChatScoring::withoutTerminal() {
     QVERIFY(!e.ok());
     QVERIFY2(QByteArray::fromStdString(e.error()).contains("writes nothing after"),
              e.error().c_str());
+}
+
+void TestChatScoring::sentencepieceSpecialsInTemplateText() {
+    // Sentencepiece does not read "<s>" in text; a template writing bos_token/eos_token must
+    // still give their ids (one BOS, the EOS as a one-token terminal action), as HF's Llama
+    // tokenizer does for Llama-2/Mistral templates.
+    auto tok = cl::Tokenizer::load(cl::test::fixtureStd("stories260k"));
+    QVERIFY2(tok.ok(), tok.error().c_str());
+    auto chat = cl::ChatTemplate::parse(
+        "{{ bos_token }}{% for m in messages %}{{ '### ' + m['role'] + ':\\n' + m['content'] }}"
+        "{% if m['role'] == 'assistant' %}{{ eos_token }}{% endif %}{{ '\\n' }}{% endfor %}"
+        "{% if add_generation_prompt %}{{ '### assistant:\\n' }}{% endif %}");
+    QVERIFY2(chat.ok(), chat.error().c_str());
+    chat->setDefaultVariables({{"bos_token", "<s>"}, {"eos_token", "</s>"}});
+    auto seq = cl::applyChatTemplate(*tok.value(), chat.value(), cl::promptTurns("Tim had a ball."),
+                                     "He was happy.", true);
+    QVERIFY2(seq.ok(), seq.error().c_str());
+    const int32_t bos = *tok.value()->special().bos;
+    const int32_t eos = *tok.value()->special().eos;
+    QCOMPARE(seq->ids.front(), bos);
+    QCOMPARE(std::count(seq->ids.begin(), seq->ids.end(), bos), std::ptrdiff_t(1));
+    auto rest = tok.value()->encode("### user:\nTim had a ball.\n### assistant:\n", false);
+    QVERIFY(rest.ok());
+    QCOMPARE(std::vector<int32_t>(seq->ids.begin() + 1, seq->ids.begin() + seq->responseStart),
+             rest->ids);
+    QCOMPARE(seq->terminalTokens, int64_t(1));
+    QCOMPARE(seq->ids.back(), eos);
 }
 
 QTEST_GUILESS_MAIN(TestChatScoring)
