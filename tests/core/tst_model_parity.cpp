@@ -2,6 +2,7 @@
 // Tolerances: tests/common/tolerances.h (the fixtures' calibrated bounds).
 #include "common/fixtures.h"
 #include "common/tolerances.h"
+#include "fixture_refs.h"
 #include "core/engine/model.h"
 #include "core/engine/runtime.h"
 #include "core/engine/safetensors_writer.h"
@@ -16,15 +17,6 @@
 #include <fstream>
 
 using nlohmann::json;
-
-namespace {
-
-json readJson(const std::string& path) {
-    std::ifstream in(path);
-    return json::parse(in);
-}
-
-} // namespace
 
 class TestModelParity : public QObject {
     Q_OBJECT
@@ -55,21 +47,7 @@ void TestModelParity::logprobs() {
     QFETCH(QString, name);
     auto model = cl::Model::load(cl::test::fixtureStd("models/" + name));
     QVERIFY2(model.ok(), model.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
-    for (const json& seq : ref["logprob_sequences"]) {
-        const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
-        const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
-        auto got = model.value()->logprobs(ids);
-        QVERIFY2(got.ok(), got.error().c_str());
-        QCOMPARE(got->size(), expected.size());
-        cl::tol::DiffStats d;
-        for (size_t i = 0; i < expected.size(); ++i) {
-            d.add((*got)[i], expected[i]);
-        }
-        const QString what = QString("%1 len %2 vs float64").arg(name).arg(ids.size());
-        QVERIFY2(d.report(what, cl::tol::kLogprobMaxVsF64), qPrintable(d.describe(what, 0)));
-        QVERIFY2(d.mean() <= cl::tol::kLogprobMeanVsF64, qPrintable(d.describe(what, 0)));
-    }
+    cl::test::checkLogprobSequences(*model.value(), cl::test::fixtureRefs(name), name);
 }
 
 void TestModelParity::topFive() {
@@ -77,7 +55,7 @@ void TestModelParity::topFive() {
     QFETCH(QString, name);
     auto model = cl::Model::load(cl::test::fixtureStd("models/" + name));
     QVERIFY2(model.ok(), model.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/" + name + ".json"));
     const json& seq = ref["logprob_sequences"][2];
     const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
     auto top = model.value()->topK(ids, 5);
@@ -119,7 +97,7 @@ void TestModelParity::bf16Compute() {
         opts.dtype = "bf16";
         auto model = cl::Model::load(cl::test::fixtureStd(QString("models/") + name), opts);
         QVERIFY2(model.ok(), model.error().c_str());
-        const json ref = readJson(cl::test::fixtureStd(QString("refs/") + name + ".json"));
+        const json ref = cl::test::readJsonFile(cl::test::fixtureStd(QString("refs/") + name + ".json"));
         const json& seq = ref["logprob_sequences"][3];
         const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
         const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
@@ -141,20 +119,9 @@ void TestModelParity::stories260k() {
     auto model = cl::Model::load(cl::test::fixtureStd("stories260k"));
     QVERIFY2(model.ok(), model.error().c_str());
     QCOMPARE(model.value()->info().architecture, std::string("LlamaForCausalLM"));
-    const json ref = readJson(cl::test::fixtureStd("stories260k/refs.json"));
-    for (const json& seq : ref["logprob_sequences"]) {
-        const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
-        const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
-        auto got = model.value()->logprobs(ids);
-        QVERIFY2(got.ok(), got.error().c_str());
-        cl::tol::DiffStats d;
-        for (size_t i = 0; i < expected.size(); ++i) {
-            d.add((*got)[i], expected[i]);
-        }
-        const QString what = QString("stories260k len %1 vs float64").arg(ids.size());
-        QVERIFY(d.report(what, cl::tol::kLogprobMaxVsF64));
-        QVERIFY(d.mean() <= cl::tol::kLogprobMeanVsF64);
-    }
+    cl::test::checkLogprobSequences(*model.value(),
+                                    cl::test::readJsonFile(cl::test::fixtureStd("stories260k/refs.json")),
+                                    "stories260k");
 }
 
 void TestModelParity::errorsAreSentences() {
@@ -178,7 +145,7 @@ void TestModelParity::errorsAreSentences() {
     // A CUDA build computes in float32 there too (TF32 is off for matmuls by default), so the
     // CPU bound against float64 holds.
     QVERIFY2(noCuda.ok(), noCuda.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/gpt2.json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/gpt2.json"));
     const json& seq = ref["logprob_sequences"][3];
     auto got = noCuda.value()->logprobs(seq["input_ids"].get<std::vector<int32_t>>());
     QVERIFY2(got.ok(), got.error().c_str());
@@ -201,7 +168,7 @@ void TestModelParity::modelFolderErrors() {
         QFile::link(src + "/model.safetensors", dir + "/model.safetensors");
         return dir.toStdString();
     };
-    json config = readJson(cl::test::fixtureStd("models/gpt2/config.json"));
+    json config = cl::test::readJsonFile(cl::test::fixtureStd("models/gpt2/config.json"));
     // Shape disagrees with config: 8 heads of 8 still make n_embd 64, but n_inner 128 does not.
     config["n_inner"] = 128;
     auto shape = cl::Model::load(folder("shape", config.dump()));

@@ -4,6 +4,7 @@
 // (window and dynamic NTK across max_position_embeddings), and the refusal sentences.
 #include "common/fixtures.h"
 #include "common/tolerances.h"
+#include "fixture_refs.h"
 #include "core/engine/beam_search.h"
 #include "core/engine/model.h"
 #include "core/engine/model_config.h"
@@ -20,10 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-json readJson(const std::string& path) {
-    std::ifstream in(path);
-    return json::parse(in);
-}
 
 std::vector<int32_t> idList(const json& v) {
     return v.is_array() ? v.get<std::vector<int32_t>>() : std::vector<int32_t>{v.get<int32_t>()};
@@ -78,26 +75,9 @@ void TestModelParityExt::logprobs() {
     QFETCH(QString, name);
     auto model = cl::Model::load(cl::test::fixtureStd("models/" + name));
     QVERIFY2(model.ok(), model.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
-    double worstMax = 0, worstMean = 0;
-    for (const json& seq : ref["logprob_sequences"]) {
-        const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
-        const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
-        auto got = model.value()->logprobs(ids);
-        QVERIFY2(got.ok(), got.error().c_str());
-        QCOMPARE(got->size(), expected.size());
-        cl::tol::DiffStats d;
-        for (size_t i = 0; i < expected.size(); ++i) {
-            d.add((*got)[i], expected[i]);
-        }
-        const QString what = QString("%1 len %2 vs fp64").arg(name).arg(ids.size());
-        QVERIFY(d.report(what, cl::tol::kLogprobMaxVsF64));
-        QVERIFY2(d.mean() <= cl::tol::kLogprobMeanVsF64,
-                 qPrintable(d.describe(what + " (mean)", cl::tol::kLogprobMeanVsF64)));
-        worstMax = std::max(worstMax, d.max);
-        worstMean = std::max(worstMean, d.mean());
-    }
-    qInfo("%s: largest max |d| %.3g, largest mean |d| %.3g", qPrintable(name), worstMax, worstMean);
+    cl::tol::DiffStats all;
+    cl::test::checkLogprobSequences(*model.value(), cl::test::fixtureRefs(name), name, &all);
+    qInfo("%s: largest max |d| %.3g over %zu tokens", qPrintable(name), all.max, all.count);
 }
 
 void TestModelParityExt::generations() {
@@ -105,7 +85,7 @@ void TestModelParityExt::generations() {
     QFETCH(QString, name);
     auto m = cl::Model::load(cl::test::fixtureStd("models/" + name));
     QVERIFY2(m.ok(), m.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/" + name + ".json"));
     int runs = 0, agree = 0, hypotheses = 0;
     for (const json& g : ref["generation"]) {
         cl::BeamOptions o;
@@ -148,7 +128,7 @@ void TestModelParityExt::slidingWindowIncremental() {
     CL_REQUIRE_FIXTURES();
     auto m = cl::Model::load(cl::test::fixtureStd("models/mistral_swa16"));
     QVERIFY2(m.ok(), m.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/mistral_swa16.json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/mistral_swa16.json"));
     const json& seq = ref["logprob_sequences"][3]; // 128 tokens, window 16
     const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
     const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
@@ -176,7 +156,7 @@ void TestModelParityExt::dynamicNtkIncremental() {
     CL_REQUIRE_FIXTURES();
     auto m = cl::Model::load(cl::test::fixtureStd("models/llama_rope_dynamic"));
     QVERIFY2(m.ok(), m.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/llama_rope_dynamic.json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/llama_rope_dynamic.json"));
     const json& seq = ref["logprob_sequences"][4]; // the extra 80-token sequence
     const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
     QCOMPARE(ids.size(), size_t(80));

@@ -3,6 +3,7 @@
 // converted to safetensors scoring as the original does.
 #include "common/fixtures.h"
 #include "common/tolerances.h"
+#include "fixture_refs.h"
 #include "core/engine/checkpoint_convert.h"
 #include "core/engine/model.h"
 
@@ -17,10 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-json readJson(const std::string& path) {
-    std::ifstream in(path);
-    return json::parse(in);
-}
 
 /// The folder holding config.json for a checkpoint fixture ("config_from" names it for policy.pt).
 std::string configDirOf(const json& ref) {
@@ -56,7 +53,7 @@ void TestPickleCheckpoints::logprobs_data() {
 void TestPickleCheckpoints::logprobs() {
     QFETCH(QString, name);
     QFETCH(QString, format);
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/" + name + ".json"));
     cl::LoadOptions options;
     options.configDir = configDirOf(ref);
     auto model = cl::Model::load(cl::test::fixtureStd("models/" + name), options);
@@ -64,21 +61,7 @@ void TestPickleCheckpoints::logprobs() {
     QCOMPARE(model.value()->info().fileFormat, format.toStdString());
     QCOMPARE(model.value()->info().architecture, ref["architecture"].get<std::string>());
     cl::tol::DiffStats all;
-    for (const json& seq : ref["logprob_sequences"]) {
-        const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
-        const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
-        auto got = model.value()->logprobs(ids);
-        QVERIFY2(got.ok(), got.error().c_str());
-        QCOMPARE(got->size(), expected.size());
-        cl::tol::DiffStats d;
-        for (size_t i = 0; i < expected.size(); ++i) {
-            d.add((*got)[i], expected[i]);
-            all.add((*got)[i], expected[i]);
-        }
-        const QString what = QString("%1 len %2 vs float64").arg(name).arg(ids.size());
-        QVERIFY2(d.max <= cl::tol::kLogprobMaxVsF64, qPrintable(d.describe(what, 0)));
-        QVERIFY2(d.mean() <= cl::tol::kLogprobMeanVsF64, qPrintable(d.describe(what, 0)));
-    }
+    cl::test::checkLogprobSequences(*model.value(), ref, name, &all);
     all.report(name + " all sequences vs float64", cl::tol::kLogprobMaxVsF64);
 }
 
@@ -93,7 +76,7 @@ void TestPickleCheckpoints::policyNeedsConfig() {
 
 void TestPickleCheckpoints::convertedScoresIdentically() {
     QFETCH(QString, name);
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/" + name + ".json"));
     const std::string configDir = configDirOf(ref);
     QTemporaryDir out;
     auto report = cl::convertToSafetensors(cl::test::fixtureStd("models/" + name),
