@@ -168,18 +168,29 @@ Result<TemplatedSequence> applyChatTemplate(const Tokenizer& tok, const ChatTemp
         out.responseSpans.insert(out.responseSpans.end(), e->size(), {at, at});
         return static_cast<int64_t>(e->size());
     };
-    if (auto i = addTemplateText(split->infix, split->contentBegin); !i) {
-        return Error{i.error()};
+    // A whitespace-only infix (Llama-2's " " after [/INST]) is the space a layout puts before
+    // the message: encoded with it, as "tldr" does (" ok" is one token, not two); its bytes get
+    // empty spans at the message's start. Any other infix is template text on its own.
+    const bool blankInfix = std::all_of(split->infix.begin(), split->infix.end(), [](char c) {
+        return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    });
+    const std::string lead = blankInfix ? split->infix : std::string();
+    if (!blankInfix) {
+        if (auto i = addTemplateText(split->infix, split->contentBegin); !i) {
+            return Error{i.error()};
+        }
     }
     const std::string written =
         response.substr(split->contentBegin, split->contentEnd - split->contentBegin);
-    auto r = encodePlain(tok, written, "response");
+    auto r = encodePlain(tok, lead + written, "response");
     if (!r) {
         return Error{r.error()};
     }
     out.ids.insert(out.ids.end(), r->ids.begin(), r->ids.end());
+    const auto shift = static_cast<int64_t>(lead.size());
     for (const auto& [b, e] : r->offsets) {
-        out.responseSpans.emplace_back(b + split->contentBegin, e + split->contentBegin);
+        out.responseSpans.emplace_back(std::max<int64_t>(0, b - shift) + split->contentBegin,
+                                       std::max<int64_t>(0, e - shift) + split->contentBegin);
     }
     if (appendTerminal) {
         auto n = addTemplateText(split->terminal, static_cast<int64_t>(response.size()));

@@ -43,7 +43,8 @@ Result<TemplatedSequence> applyTemplate(const Tokenizer& tokenizer, const std::s
 /// A conversation and the assistant's reply through the chat template (issue #15 item 3), as
 /// transformers tokenises chat text (no special tokens added: the template writes the BOS):
 /// ids = enc(split.prompt) + enc(split.infix) + enc(written part of the response)
-///       [+ enc(split.terminal) when appendTerminal],
+///       [+ enc(split.terminal) when appendTerminal] (a whitespace-only infix is encoded with
+///       the written part instead, as "tldr" encodes its space),
 /// each part encoded on its own (template text written by a sentencepiece tokenizer's template
 /// has its special tokens, e.g. "<s>", split out into their ids first, as HF's tokenizers match
 /// them in text; the response's spans then map into `response`; the infix's

@@ -53,6 +53,7 @@ private slots:
     void noChatTemplateIsAnError();
     void withoutTerminal();
     void sentencepieceSpecialsInTemplateText();
+    void blankInfixEncodedWithTheMessage();
 };
 
 void TestChatScoring::fixtureSplits() {
@@ -357,6 +358,35 @@ void TestChatScoring::sentencepieceSpecialsInTemplateText() {
              rest->ids);
     QCOMPARE(seq->terminalTokens, int64_t(1));
     QCOMPARE(seq->ids.back(), eos);
+}
+
+void TestChatScoring::blankInfixEncodedWithTheMessage() {
+    // Llama-2's template writes "[/INST] " + message: the space is template text, but a byte-level
+    // tokenizer encodes " ok" as one token, as transformers does on the whole rendering.
+    const std::string dir = cl::test::fixtureStd("realworld/tokenizers/llama3");
+    auto tok = cl::Tokenizer::load(dir);
+    QVERIFY2(tok.ok(), tok.error().c_str());
+    auto chat = cl::ChatTemplate::parse(
+        readBytes(cl::test::fixturePath("realworld/chat_templates/cz-llama-2-chat-flat.jinja")));
+    QVERIFY2(chat.ok(), chat.error().c_str());
+    chat->setDefaultVariables({{"bos_token", "<|begin_of_text|>"}, {"eos_token", "<|eot_id|>"}});
+    auto seq = cl::applyChatTemplate(*tok.value(), chat.value(), cl::promptTurns("Hi"), "ok", true);
+    QVERIFY2(seq.ok(), seq.error().c_str());
+    auto joint = tok.value()->encode(" ok", false);
+    QVERIFY(joint.ok());
+    QCOMPARE(joint->ids.size(), size_t(1));
+    QCOMPARE(seq->ids.at(seq->responseStart), joint->ids.front());
+    QCOMPARE(seq->responseSpans.front(), std::make_pair(int64_t(0), int64_t(2)));
+    // The whole rendering's encoding starts with the same ids (prompt, " ok").
+    auto full = chat->render(
+        ojson::parse(R"([{"role":"user","content":"Hi"},{"role":"assistant","content":"ok"}])"),
+        false);
+    QVERIFY(full.ok());
+    auto fullIds = tok.value()->encode(full.value(), false);
+    QVERIFY(fullIds.ok());
+    QCOMPARE(
+        std::vector<int32_t>(fullIds->ids.begin(), fullIds->ids.begin() + seq->responseStart + 1),
+        std::vector<int32_t>(seq->ids.begin(), seq->ids.begin() + seq->responseStart + 1));
 }
 
 QTEST_GUILESS_MAIN(TestChatScoring)
