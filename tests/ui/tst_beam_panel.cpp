@@ -323,7 +323,7 @@ void TestBeamPanel::screenshots() {
     QVERIFY(done.wait(60000));
     view.panel()->table()->selectRow(1);
     const QImage nbest = view.grab().toImage();
-    view.setCurrentIndex(1);
+    view.setCurrentWidget(view.sweep());
     view.sweep()->widthsEdit()->setText("1,2,3,5,8,12");
     QSignalSpy swept(view.sweep(), &SweepView::sweepFinished);
     QVERIFY(view.sweep()->run());

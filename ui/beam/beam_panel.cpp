@@ -165,14 +165,20 @@ bool BeamPanel::run() {
     auto work = [this, prompt, templ,
                  options](RewardScorer* scorer, const ProgressFn& progress,
                           const std::atomic<bool>* cancel) -> Result<EngineTask::Deliver> {
-        auto beams = runBeamSearch(scorer, prompt, templ, options, progress, cancel);
+        // The tree is recorded with the search (issue #17 item 2); the search is unchanged.
+        auto trace = std::make_shared<BeamTrace>();
+        BeamOptions traced = options;
+        traced.trace = trace.get();
+        auto beams = runBeamSearch(scorer, prompt, templ, traced, progress, cancel);
         if (!beams) {
             return Error{beams.error()};
         }
         // Runs on the GUI thread, only while the task (a child of this panel) is alive.
         auto shared = std::make_shared<std::vector<ScoredBeam>>(std::move(beams.value()));
-        return EngineTask::Deliver(
-            [this, shared, options] { onFinished(std::move(*shared), options); });
+        return EngineTask::Deliver([this, shared, trace, options] {
+            m_trace = trace;
+            onFinished(std::move(*shared), options);
+        });
     };
     if (!m_task->start(work)) {
         setStatus(tr("No engine is attached to the beam panel."));
@@ -233,6 +239,7 @@ void BeamPanel::onFinished(std::vector<ScoredBeam> beams, const BeamOptions& opt
     } else {
         showBeam(-1);
     }
+    emit traceReady();
     emit searchFinished();
 }
 

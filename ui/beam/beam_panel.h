@@ -9,10 +9,13 @@
 // search polls every step. GUI thread only.
 
 #include "core/engine/beam_scoring.h"
+#include "core/engine/beam_trace.h"
 #include "ui/beam/engine_job.h"
 
 #include <QElapsedTimer>
 #include <QWidget>
+
+#include <memory>
 
 class QLabel;
 class QProgressBar;
@@ -65,12 +68,17 @@ public:
     int shownBeam() const { return m_shown; }
     /// The color range used for all beams of the last search: [-limit, limit].
     double colorLimit() const { return m_limit; }
+    /// The last search's tree (issue #17 item 2), recorded with it on the engine thread; null
+    /// before the first search.
+    std::shared_ptr<const BeamTrace> trace() const { return m_trace; }
 
 signals:
     /// The user wants `text` (the selected beam's response) in the response editor.
     void copyToResponse(const QString& text);
     void searchStarted();
     void searchFinished();
+    /// A finished search's trace is in trace() (emitted just before searchFinished).
+    void traceReady();
     void searchFailed(const QString& message);
     void searchCancelled();
 
@@ -97,6 +105,7 @@ private:
     QElapsedTimer m_clock;
     double m_limit = 1.0;
     int m_shown = -1;
+    std::shared_ptr<const BeamTrace> m_trace;
 };
 
 } // namespace cl

@@ -2,6 +2,7 @@
 
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_panel.h"
+#include "ui/beam/beam_tree_panel.h"
 #include "ui/beam/sweep_inputs.h"
 #include "ui/beam/sweep_view.h"
 
@@ -16,11 +17,17 @@ BeamView::BeamView(QWidget* parent) : QTabWidget(parent) {
     m_panel = new BeamPanel(this);
     m_sweep = new SweepView(this);
     m_sweep->setOptionsSource([form = m_panel->optionsForm()] { return form->options(); });
+    m_tree = new BeamTreePanel(this);
     addTab(m_panel, tr("N-best"));
+    addTab(m_tree, tr("Beam tree"));
     addTab(m_sweep, tr("Width sweep"));
-    setTabToolTip(1, tr("Length and Σr of the best beam against beam width; the other options "
+    setTabToolTip(1, tr("Every step of the last search: kept beams, finished hypotheses and "
+                        "pruned candidates, colored by r_t"));
+    setTabToolTip(2, tr("Length and Σr of the best beam against beam width; the other options "
                         "come from the N-best tab"));
     connect(m_panel, &BeamPanel::copyToResponse, this, &BeamView::copyToResponse);
+    connect(m_panel, &BeamPanel::traceReady, this,
+            [this] { m_tree->setTrace(m_panel->trace(), m_panel->colorLimit()); });
     restoreSettings();
 }
 

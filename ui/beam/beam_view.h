@@ -1,6 +1,7 @@
 #pragma once
-// The beam-search dock content: the n-best panel and the width sweep as two tabs sharing one
-// engine runner, one prompt and one set of beam options (the panel's form). This is the one
+// The beam-search dock content: the n-best panel, its search's tree (issue #17 item 2) and the
+// width sweep as tabs; the panel and the sweep share one engine runner, one prompt and one set
+// of beam options (the panel's form). This is the one
 // widget a host wires up: setRunner, setPrompt, copyToResponse, cancel before the engine goes.
 // GUI thread only.
 
@@ -11,6 +12,7 @@
 namespace cl {
 
 class BeamPanel;
+class BeamTreePanel;
 class SweepView;
 
 class BeamView : public QTabWidget {
@@ -30,6 +32,7 @@ public:
 
     BeamPanel* panel() const { return m_panel; }
     SweepView* sweep() const { return m_sweep; }
+    BeamTreePanel* tree() const { return m_tree; }
 
     /// Options and sweep widths from / to QSettings (group "beam").
     void restoreSettings();
@@ -42,6 +45,7 @@ signals:
 private:
     BeamPanel* m_panel = nullptr;
     SweepView* m_sweep = nullptr;
+    BeamTreePanel* m_tree = nullptr;
 };
 
 } // namespace cl
