@@ -30,5 +30,6 @@ void addTrainDemoCommand(CLI::App& app);
 void addChatRenderCommand(CLI::App& app);
 void addConvertCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
+void addServeCommand(CLI::App& app);
 
 } // namespace cl::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     cl::cli::addChatRenderCommand(app);
     cl::cli::addConvertCommand(app);
     cl::cli::addInspectCommand(app);
+    cl::cli::addServeCommand(app);
 
     try {
         app.parse(argc, argv);

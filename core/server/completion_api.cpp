@@ -1,0 +1,182 @@
+#include "core/server/completion_api.h"
+
+#include "core/engine/model.h"
+#include "core/text/tokenizer.h"
+
+#include <chrono>
+#include <cmath>
+
+using nlohmann::json;
+
+namespace cl::server {
+
+namespace {
+
+json modelCard(const std::string& name, const Model& m) {
+    // vLLM's ModelCard: id, object, created, owned_by, root, max_model_len.
+    return {{"id", name},
+            {"object", "model"},
+            {"created", 0},
+            {"owned_by", "creditlens"},
+            {"root", name},
+            {"max_model_len", m.info().maxPositions}};
+}
+
+// How a token is spelled in responses: the tokenizer's vocab piece (vLLM's
+// convert_ids_to_tokens), or "token_id:N" (vLLM's --return-tokens-as-token-ids) without one.
+std::string piece(const ServedModels& m, int32_t id, bool asIds) {
+    if (asIds || m.tokenizer == nullptr) {
+        return "token_id:" + std::to_string(id);
+    }
+    return m.tokenizer->idToPiece(id);
+}
+
+json decoded(const ServedModels& m, int32_t id) {
+    if (m.tokenizer == nullptr) {
+        return nullptr;
+    }
+    try {
+        return m.tokenizer->decode({id});
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+json echoLogprobs(const ServedModels& m, const PromptScores& s, bool asIds) {
+    json tokens = json::array(), values = json::array(), top = json::array(),
+         offsets = json::array();
+    size_t offset = 0;
+    for (size_t i = 0; i < s.ids.size(); ++i) {
+        const std::string tok = piece(m, s.ids[i], asIds);
+        tokens.push_back(tok);
+        offsets.push_back(offset);
+        offset += tok.size();
+        if (i == 0) {
+            values.push_back(nullptr);
+            top.push_back(nullptr);
+            continue;
+        }
+        values.push_back(s.logprobs[i]);
+        json alt = json::object();
+        alt[tok] = s.logprobs[i];
+        for (const auto& [id, lp] : s.top[i]) {
+            alt[piece(m, id, asIds)] = lp;
+        }
+        top.push_back(std::move(alt));
+    }
+    return {{"tokens", tokens},
+            {"token_logprobs", values},
+            {"top_logprobs", top},
+            {"text_offset", offsets}};
+}
+
+json promptLogprobs(const ServedModels& m, const PromptScores& s) {
+    json out = json::array();
+    out.push_back(nullptr);
+    for (size_t i = 1; i < s.ids.size(); ++i) {
+        json entry = json::object();
+        entry[std::to_string(s.ids[i])] = {
+            {"logprob", s.logprobs[i]}, {"rank", s.ranks[i]}, {"decoded_token", decoded(m, s.ids[i])}};
+        int64_t rank = 1;
+        for (const auto& [id, lp] : s.top[i]) {
+            if (id != s.ids[i]) {
+                entry[std::to_string(id)] = {
+                    {"logprob", lp}, {"rank", rank}, {"decoded_token", decoded(m, id)}};
+            }
+            ++rank;
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+// Reads an optional non-negative count field; false and `error` set when it is malformed.
+bool readCount(const json& body, const char* name, int& value, ApiReply& error) {
+    value = -1;
+    if (!body.contains(name) || body[name].is_null()) {
+        return true;
+    }
+    if (!body[name].is_number_integer() || body[name].get<int64_t>() < 0 ||
+        body[name].get<int64_t>() > kMaxLogprobs) {
+        error = apiError(400, std::string("\"") + name + "\" must be an integer from 0 to " +
+                                  std::to_string(kMaxLogprobs));
+        return false;
+    }
+    value = body[name].get<int>();
+    return true;
+}
+
+} // namespace
+
+json modelsBody(const ServedModels& models) {
+    return {{"object", "list"},
+            {"data", json::array({modelCard("policy", *models.policy),
+                                  modelCard("reference", *models.reference)})}};
+}
+
+ApiReply completions(const json& body, ServedModels& models) {
+    if (!body.is_object()) {
+        return apiError(400, "the request body must be a JSON object");
+    }
+    const std::string name = body.value("model", std::string());
+    if (name != "policy" && name != "reference") {
+        return apiError(404, "the model `" + name +
+                                 "` does not exist: this server serves `policy` and `reference`");
+    }
+    const bool isPolicy = name == "policy";
+    Model& model = isPolicy ? *models.policy : *models.reference;
+    PrefixCache& cache = isPolicy ? *models.policyCache : *models.referenceCache;
+    ApiReply error;
+    int logprobs = -1, promptK = -1;
+    if (!readCount(body, "logprobs", logprobs, error) ||
+        !readCount(body, "prompt_logprobs", promptK, error)) {
+        return error;
+    }
+    if (body.contains("max_tokens") && body["max_tokens"] != 0) {
+        return apiError(400, "this server scores prompts only: \"max_tokens\" must be 0");
+    }
+    const bool echo = body.value("echo", false);
+    if (logprobs >= 0 && !echo) {
+        return apiError(400, "\"logprobs\" with \"max_tokens\": 0 needs \"echo\": true "
+                             "(the log-probs are the prompt's)");
+    }
+    const auto ids = promptIds(body, model, error);
+    if (!ids) {
+        return error;
+    }
+    auto scored = cache.score(*ids, std::max(logprobs, promptK));
+    if (!scored) {
+        return apiError(400, scored.error());
+    }
+    const bool asIds = body.value("return_tokens_as_token_ids", false);
+    json choice = {{"index", 0},
+                   {"text", echo && models.tokenizer ? models.tokenizer->decode(*ids) : ""},
+                   {"logprobs", nullptr},
+                   {"finish_reason", "length"},
+                   {"stop_reason", nullptr},
+                   {"prompt_logprobs", nullptr}};
+    if (logprobs >= 0) {
+        choice["logprobs"] = echoLogprobs(models, *scored, asIds);
+    }
+    if (promptK >= 0) {
+        choice["prompt_logprobs"] = promptLogprobs(models, *scored);
+    }
+    const auto n = static_cast<int64_t>(ids->size());
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return {200,
+            {{"id", "cmpl-creditlens-" + std::to_string(now)},
+             {"object", "text_completion"},
+             {"created", now},
+             {"model", name},
+             {"choices", json::array({choice})},
+             {"usage",
+              {{"prompt_tokens", n},
+               {"completion_tokens", 0},
+               {"total_tokens", n},
+               {"prompt_tokens_details", {{"cached_tokens", scored->cachedTokens}}},
+               {"recomputed_tokens", scored->recomputedTokens}}}}};
+}
+
+} // namespace cl::server

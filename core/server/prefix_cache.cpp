@@ -1,0 +1,94 @@
+#include "core/server/prefix_cache.h"
+
+#include "core/engine/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace cl::server {
+
+PrefixCache::PrefixCache(Model& model, int entries)
+    : m_model(model), m_entries(std::max(1, entries)) {}
+
+namespace {
+
+// Rank (1-based) of `id` in row and the k best ids, best first, ties by lower id (so the order
+// does not depend on the sort's stability).
+void rankAndTop(const std::vector<float>& row, int32_t id, int k, int64_t& rank,
+                std::vector<std::pair<int32_t, double>>& top) {
+    const float mine = row[static_cast<size_t>(id)];
+    rank = 1;
+    for (float v : row) {
+        rank += v > mine ? 1 : 0;
+    }
+    const int n = std::min<int>(k, static_cast<int>(row.size()));
+    std::vector<int32_t> order(row.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + n, order.end(), [&](int32_t a, int32_t b) {
+        return row[a] > row[b] || (row[a] == row[b] && a < b);
+    });
+    top.clear();
+    for (int j = 0; j < n; ++j) {
+        top.emplace_back(order[j], static_cast<double>(row[order[j]]));
+    }
+}
+
+} // namespace
+
+Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int topK) {
+    if (ids.empty()) {
+        return Error{"the prompt holds no token ids"};
+    }
+    // The cached sequence sharing the longest prefix; none shares anything: a fresh sequence in
+    // place of the least recently used one.
+    auto best = m_lru.end();
+    int64_t bestPrefix = 0;
+    for (auto it = m_lru.begin(); it != m_lru.end(); ++it) {
+        const int64_t p = commonPrefix(it->ids(), ids);
+        if (p > bestPrefix) {
+            best = it;
+            bestPrefix = p;
+        }
+    }
+    if (best == m_lru.end()) {
+        if (static_cast<int>(m_lru.size()) >= m_entries) {
+            m_lru.pop_back();
+        }
+        m_lru.emplace_front(m_model);
+    } else {
+        m_lru.splice(m_lru.begin(), m_lru, best);
+    }
+    Sequence& seq = m_lru.front();
+    const int64_t keep = bestPrefix;
+    seq.truncate(keep);
+    std::vector<int32_t> suffix(ids.begin() + keep, ids.end());
+    auto appended = seq.append(suffix);
+    if (!appended) {
+        seq.truncate(keep);
+        return Error{appended.error()};
+    }
+    m_totalRecomputed += static_cast<int64_t>(suffix.size());
+
+    PromptScores out;
+    out.ids = ids;
+    out.logprobs = seq.logprobs();
+    out.logprobs[0] = std::numeric_limits<double>::quiet_NaN();
+    out.cachedTokens = keep;
+    out.recomputedTokens = static_cast<int64_t>(suffix.size());
+    if (topK >= 0) {
+        out.ranks.assign(ids.size(), 0);
+        out.top.assign(ids.size(), {});
+        for (size_t i = 1; i < ids.size(); ++i) {
+            auto row = seq.nextLogprobs(static_cast<int64_t>(i) - 1);
+            if (!row) {
+                return Error{row.error()};
+            }
+            rankAndTop(*row, ids[i], topK, out.ranks[i], out.top[i]);
+        }
+    }
+    return out;
+}
+
+} // namespace cl::server

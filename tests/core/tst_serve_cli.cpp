@@ -1,0 +1,108 @@
+// `creditlens-cli serve` as a real process (issue #16): the start-up rules (a non-loopback host
+// without a token is refused before any model loads) and the JSON line announcing the bound
+// port, then a few requests over 127.0.0.1 with the token taken from CREDITLENS_TOKEN.
+#include "common/cli_process.h"
+#include "common/fixtures.h"
+#include "common/tolerances.h"
+#include "core/engine/model.h"
+
+#include <QProcess>
+#include <QtTest>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+using nlohmann::json;
+
+namespace {
+
+QString cliPath() {
+    return QString::fromLocal8Bit(qgetenv("CREDITLENS_BINARY_DIR")) + "/app/cli/creditlens-cli";
+}
+
+} // namespace
+
+class TestServeCli : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { qunsetenv("CREDITLENS_TOKEN"); }
+    void nonLoopbackWithoutTokenIsRefused_data();
+    void nonLoopbackWithoutTokenIsRefused();
+    void servesOnAnEphemeralPort();
+};
+
+void TestServeCli::nonLoopbackWithoutTokenIsRefused_data() {
+    QTest::addColumn<QString>("host");
+    QTest::newRow("any") << "0.0.0.0";
+    QTest::newRow("lan") << "192.168.0.10";
+    QTest::newRow("ipv6 any") << "::";
+}
+
+void TestServeCli::nonLoopbackWithoutTokenIsRefused() {
+    QFETCH(QString, host);
+    // The folders do not even exist: the refusal comes first, before any loading.
+    const auto run = cl::test::runCli({"serve", "--policy", "/nonexistent/p", "--reference",
+                                       "/nonexistent/r", "--host", host, "--port", "0"});
+    QCOMPARE(run.code, 1);
+    QVERIFY2(run.err.contains("refusing to listen on " + host.toUtf8()), run.err.constData());
+    QVERIFY(run.err.contains("--token"));
+    QCOMPARE(run.err.count('\n'), 1);
+    QVERIFY(run.out.isEmpty());
+}
+
+void TestServeCli::servesOnAnEphemeralPort() {
+    CL_REQUIRE_FIXTURES();
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("CREDITLENS_TOKEN", "tok-from-env");
+    p.setProcessEnvironment(env);
+    const QString policy = cl::test::fixturePath("models/gpt_neox_parallel");
+    p.start(cliPath(), {"serve", "--policy", policy, "--reference",
+                        cl::test::fixturePath("models/gpt_neox_sequential"), "--port", "0"});
+    QVERIFY(p.waitForStarted());
+    QByteArray line;
+    for (int i = 0; i < 120 && !line.contains('\n'); ++i) { // at most 120 waits of 1 s
+        p.waitForReadyRead(1000);
+        line += p.readAllStandardOutput();
+    }
+    const json hello = json::parse(line.toStdString(), nullptr, false);
+    QVERIFY2(hello.is_object(), line.constData());
+    QCOMPARE(hello["event"].get<std::string>(), std::string("listening"));
+    QCOMPARE(hello["host"].get<std::string>(), std::string("127.0.0.1"));
+    QVERIFY(hello["auth"].get<bool>());
+    const int port = hello["port"].get<int>();
+    QVERIFY(port > 0);
+
+    httplib::Client anon("127.0.0.1", port);
+    auto r = anon.Get("/v1/models");
+    QVERIFY(r);
+    QCOMPARE(r->status, 401);
+    httplib::Client c("127.0.0.1", port);
+    c.set_bearer_token_auth("tok-from-env");
+    c.set_read_timeout(60, 0);
+    const std::vector<int32_t> ids = {5, 0, 311, 999, 2};
+    const json body = {{"model", "reference"}, {"prompt", ids}, {"max_tokens", 0},
+                       {"echo", true}, {"prompt_logprobs", 0}};
+    r = c.Post("/v1/completions", body.dump(), "application/json");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const json out = json::parse(r->body);
+    auto local = cl::Model::load(cl::test::fixtureStd("models/gpt_neox_sequential"));
+    QVERIFY(local.ok());
+    auto expected = local.value()->logprobs(ids);
+    QVERIFY(expected.ok());
+    // Another process, same code and weights on the same CPU.
+    cl::tol::DiffStats d;
+    for (size_t i = 1; i < ids.size(); ++i) {
+        d.add(out["choices"][0]["prompt_logprobs"][i][std::to_string(ids[i])]["logprob"]
+                  .get<double>(),
+              (*expected)[i - 1]);
+    }
+    p.kill();
+    p.waitForFinished(10000);
+    QVERIFY2(d.report("CLI server vs local", cl::tol::kSameFloatsInDouble),
+             qPrintable(d.describe("CLI server", 0)));
+}
+
+QTEST_GUILESS_MAIN(TestServeCli)
+#include "tst_serve_cli.moc"
