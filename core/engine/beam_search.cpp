@@ -345,7 +345,9 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                         nextBeam.push_back(beam);
                         nextToken.push_back(tok);
                         nextScore.push_back(ts[rank]);
-                        keptRank.push_back(rank);
+                        if (trace) {
+                            keptRank.push_back(rank);
+                        }
                     }
                     scanned = rank;
                     if (static_cast<int>(nextBeam.size()) == W || candidates == total) {
