@@ -35,13 +35,13 @@ struct LoraDelta {
 /// Weights of one transformer layer. Unused fields stay undefined for a given architecture.
 struct LayerWeights {
     at::Tensor norm1W, norm1B, norm2W, norm2B;
-    at::Tensor qkvW, qkvB;        // fused: NeoX [3H, H] (per-head interleaved), GPT-2 [H, 3H]
+    at::Tensor qkvW, qkvB;             // fused: NeoX [3H, H] (per-head interleaved), GPT-2 [H, 3H]
     at::Tensor qW, qB, kW, kB, vW, vB; // Llama-style separate projections [out, in]
-    at::Tensor oW, oB;            // NeoX/Llama [H, H] as [out, in]; GPT-2 Conv1D [in, out]
-    at::Tensor upW, upB;          // NeoX dense_h_to_4h / Llama up_proj / GPT-2 c_fc (Conv1D)
-    at::Tensor gateW, gateB;      // Llama gate_proj
-    at::Tensor downW, downB;      // NeoX dense_4h_to_h / Llama down_proj / GPT-2 c_proj
-    at::Tensor qNormW, kNormW;    // StableLM qk_layernorm, one row per head [heads, headDim]
+    at::Tensor oW, oB;                 // NeoX/Llama [H, H] as [out, in]; GPT-2 Conv1D [in, out]
+    at::Tensor upW, upB;               // NeoX dense_h_to_4h / Llama up_proj / GPT-2 c_fc (Conv1D)
+    at::Tensor gateW, gateB;           // Llama gate_proj
+    at::Tensor downW, downB;           // NeoX dense_4h_to_h / Llama down_proj / GPT-2 c_proj
+    at::Tensor qNormW, kNormW;         // StableLM qk_layernorm, one row per head [heads, headDim]
     LoraDelta qkvL, qL, kL, vL, oL, upL, gateL, downL; // adapter deltas on the projections
 };
 
@@ -98,6 +98,8 @@ public:
     /// Whether forward(..., adapterRows) can run base rows beside adapter rows: false when
     /// modules_to_save replaced a layer weight (only a replaced head is kept for base rows).
     bool pairable() const { return !m_replacedLayerWeight; }
+    /// Whether logits(h, true) equals logits(h): no LoRA on the head, no replaced head.
+    bool headSharedWithBase() const { return !m_headL.defined() && !m_baseHead.defined(); }
 
     /// Which rotary frequencies a forward pass ending at `totalLength` positions uses (0 = the
     /// fixed ones). Only dynamic NTK scaling past max_position_embeddings gives each length its
@@ -124,12 +126,12 @@ private:
     at::Device m_device = at::kCPU;
     std::shared_ptr<const Checkpoint> m_checkpoint; // keeps aliased weights mapped
     bool m_aliasesCheckpoint = false;               // some weight points into the mapping
-    at::Tensor m_embed;    // [V, H]
-    at::Tensor m_posEmbed; // GPT-2 [maxPos, H]
+    at::Tensor m_embed;                             // [V, H]
+    at::Tensor m_posEmbed;                          // GPT-2 [maxPos, H]
     at::Tensor m_finalW, m_finalB;
-    at::Tensor m_head;     // [V, H]
-    LoraDelta m_headL;     // LoRA on the output head
-    at::Tensor m_baseHead; // the base's head when modules_to_save replaced m_head
+    at::Tensor m_head;                  // [V, H]
+    LoraDelta m_headL;                  // LoRA on the output head
+    at::Tensor m_baseHead;              // the base's head when modules_to_save replaced m_head
     bool m_replacedLayerWeight = false; // modules_to_save replaced a weight inside a layer
     std::vector<LayerWeights> m_layers;
     std::shared_ptr<Rotary> m_rotary; // never shared: a copy (withAdapter) gets its own

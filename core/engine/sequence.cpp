@@ -122,7 +122,19 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
         at::Tensor input = at::tensor(ids64, at::kLong).view({1, n}).repeat({rows, 1}); // [rows, n]
         KvCache fresh = recompute ? lm.makeCache() : KvCache();
         KvCache& cache = recompute ? fresh : s.cache;
-        at::Tensor h = lm.forward(input, &cache, s.cancel, s.paired ? 1 : -1); // [rows, n, H]
+        // A paired pass holds two rows of activations: long passes go in chunks of positions
+        // (each extends the cache as an incremental append does), so the transient attention
+        // scores stay [2, heads, kChunk, S] instead of [2, heads, n, n]. Fixed rotary
+        // frequencies only: dynamic NTK ties them to each call's length.
+        constexpr int64_t kChunk = 64;
+        const int64_t step = s.paired && freq == 0 ? kChunk : n;
+        std::vector<at::Tensor> parts;
+        for (int64_t at = 0; at < n; at += step) {
+            const int64_t len = std::min(step, n - at);
+            parts.push_back(lm.forward(input.narrow(1, at, len), &cache, s.cancel,
+                                       s.paired ? 1 : -1)); // [rows, len, H]
+        }
+        at::Tensor h = parts.size() == 1 ? parts[0] : at::cat(parts, 1); // [rows, n, H]
         if (recompute) {
             s.cache = std::move(fresh);
         }
@@ -139,15 +151,25 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
                 }
             }
         }
-        for (int64_t row = 0; row < rows && first < past + t; ++row) {
-            const int64_t m = past + t - first;
+        const int64_t m = past + t - first;
+        at::Tensor picked; // [rows, m] float32
+        if (m > 0) {
             at::Tensor target = at::tensor(
                 std::vector<int64_t>(ids64.begin() + (first - start), ids64.end()), at::kLong);
-            at::Tensor picked = lm.targetLogprobs(s.hidden[row].narrow(0, first - 1, m), target,
-                                                  /*base=*/row == 1)
-                                    .cpu()
-                                    .contiguous();
-            const float* p = picked.data_ptr<float>();
+            at::Tensor hs = s.hidden.narrow(1, first - 1, m); // [rows, m, H]
+            if (rows == 1 || lm.headSharedWithBase()) {
+                // One pass over the head for both rows: it is the largest weight.
+                picked =
+                    lm.targetLogprobs(hs.reshape({rows * m, hs.size(2)}), target.repeat({rows}))
+                        .view({rows, m});
+            } else {
+                picked = at::stack({lm.targetLogprobs(hs[0], target),
+                                    lm.targetLogprobs(hs[1], target, /*base=*/true)});
+            }
+            picked = picked.cpu().contiguous();
+        }
+        for (int64_t row = 0; row < rows && m > 0; ++row) {
+            const float* p = picked[row].data_ptr<float>();
             std::vector<double>& rowOut = row == 0 ? out : outRef;
             std::vector<double>& held = row == 0 ? s.logprobs : s.refLogprobs;
             for (int64_t i = 0; i < m; ++i) {
