@@ -66,9 +66,8 @@ void run(ServeArgs a) {
                        std::to_string(reference->info().vocabSize) + " rows)");
     }
     namespace fs = std::filesystem;
-    const std::string tokDir = policy->info().configFolder.empty()
-                                   ? policy->info().folder
-                                   : policy->info().configFolder;
+    const std::string tokDir =
+        policy->info().configFolder.empty() ? policy->info().folder : policy->info().configFolder;
     std::unique_ptr<Tokenizer> tokenizer;
     if (fs::exists(fs::path(tokDir) / "tokenizer.json") ||
         fs::exists(fs::path(tokDir) / "tokenizer.model")) {

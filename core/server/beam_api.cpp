@@ -10,8 +10,7 @@ namespace cl::server {
 namespace {
 
 // An optional integer field in [lo, hi]; false and `error` set otherwise.
-bool readInt(const json& body, const char* name, int lo, int64_t hi, int& value,
-             ApiReply& error) {
+bool readInt(const json& body, const char* name, int lo, int64_t hi, int& value, ApiReply& error) {
     if (!body.contains(name)) {
         return true;
     }
@@ -50,7 +49,7 @@ bool readOptions(const json& body, int64_t room, BeamOptions& o, double& beta, A
     o.lengthPenalty = body.value("length_penalty", 1.0);
     if (body.contains("early_stopping")) {
         const json& e = body["early_stopping"];
-        const std::string text = e.is_boolean() ? (e.get<bool>() ? "true" : "false")
+        const std::string text = e.is_boolean()  ? (e.get<bool>() ? "true" : "false")
                                  : e.is_string() ? e.get<std::string>()
                                                  : "";
         const auto parsed = parseEarlyStopping(text);
@@ -87,7 +86,8 @@ ApiReply beams(const json& body, ServedModels& models) {
     if (body.contains("eos_ids")) {
         const auto eos = promptIds(json{{"prompt", body["eos_ids"]}}, *models.policy, error);
         if (!eos) {
-            return apiError(400, "\"eos_ids\": " + error.body["error"]["message"].get<std::string>());
+            return apiError(400,
+                            "\"eos_ids\": " + error.body["error"]["message"].get<std::string>());
         }
         options.eosIds = *eos;
     }

@@ -14,12 +14,9 @@ namespace {
 
 json modelCard(const std::string& name, const Model& m) {
     // vLLM's ModelCard: id, object, created, owned_by, root, max_model_len.
-    return {{"id", name},
-            {"object", "model"},
-            {"created", 0},
-            {"owned_by", "creditlens"},
-            {"root", name},
-            {"max_model_len", m.info().maxPositions}};
+    return {{"id", name},   {"object", "model"},
+            {"created", 0}, {"owned_by", "creditlens"},
+            {"root", name}, {"max_model_len", m.info().maxPositions}};
 }
 
 // How a token is spelled in responses: the tokenizer's vocab piece (vLLM's
@@ -75,8 +72,9 @@ json promptLogprobs(const ServedModels& m, const PromptScores& s) {
     out.push_back(nullptr);
     for (size_t i = 1; i < s.ids.size(); ++i) {
         json entry = json::object();
-        entry[std::to_string(s.ids[i])] = {
-            {"logprob", s.logprobs[i]}, {"rank", s.ranks[i]}, {"decoded_token", decoded(m, s.ids[i])}};
+        entry[std::to_string(s.ids[i])] = {{"logprob", s.logprobs[i]},
+                                           {"rank", s.ranks[i]},
+                                           {"decoded_token", decoded(m, s.ids[i])}};
         int64_t rank = 1;
         for (const auto& [id, lp] : s.top[i]) {
             if (id != s.ids[i]) {

@@ -41,8 +41,8 @@ struct ScoringServer::Impl {
     ServerOptions options;
     PrefixCache policyCache;
     PrefixCache referenceCache;
-    std::mutex engine;              ///< one engine at a time
-    std::atomic<int> waiting{0};    ///< requests holding or waiting for `engine`
+    std::mutex engine;           ///< one engine at a time
+    std::atomic<int> waiting{0}; ///< requests holding or waiting for `engine`
     httplib::Server http;
     bool bound = false;
 
@@ -55,8 +55,7 @@ struct ScoringServer::Impl {
     }
 
     // Runs model work under the engine mutex, refusing when too many already wait.
-    template <class Fn>
-    void withEngine(httplib::Response& res, Fn&& fn) {
+    template <class Fn> void withEngine(httplib::Response& res, Fn&& fn) {
         if (waiting.fetch_add(1) >= options.maxQueued) {
             waiting.fetch_sub(1);
             send(res, apiError(503, "the server is busy: " + std::to_string(options.maxQueued) +
@@ -128,10 +127,8 @@ struct ScoringServer::Impl {
         const int threads = std::max(1, options.threads);
         http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
         const std::string token = options.token;
-        http.set_pre_routing_handler([token](const httplib::Request& req,
-                                             httplib::Response& res) {
-            if (token.empty() ||
-                bearerMatches(req.get_header_value("Authorization"), token)) {
+        http.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
+            if (token.empty() || bearerMatches(req.get_header_value("Authorization"), token)) {
                 return httplib::Server::HandlerResponse::Unhandled;
             }
             send(res, apiError(401, "missing or wrong token: send \"Authorization: Bearer "
@@ -140,17 +137,17 @@ struct ScoringServer::Impl {
         });
         http.set_error_handler(httplib::Server::HandlerWithResponse(
             [](const httplib::Request& req, httplib::Response& res) {
-            if (!res.body.empty()) {
-                return httplib::Server::HandlerResponse::Unhandled;
-            }
-            const std::string message =
-                res.status == 413 ? "the request body is too large for this server"
-                : res.status == 404 ? "no such endpoint: " + req.path
-                                    : "the request failed with HTTP status " +
-                                          std::to_string(res.status);
-            send(res, apiError(res.status, message));
-            return httplib::Server::HandlerResponse::Handled;
-        }));
+                if (!res.body.empty()) {
+                    return httplib::Server::HandlerResponse::Unhandled;
+                }
+                const std::string message =
+                    res.status == 413 ? "the request body is too large for this server"
+                    : res.status == 404
+                        ? "no such endpoint: " + req.path
+                        : "the request failed with HTTP status " + std::to_string(res.status);
+                send(res, apiError(res.status, message));
+                return httplib::Server::HandlerResponse::Handled;
+            }));
         http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
             send(res, {200, modelsBody(served())});
         });

@@ -29,13 +29,13 @@ namespace cl::server {
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    int port = 8400;                       ///< 0: an ephemeral port (see bind())
-    std::string token;                     ///< empty: no authentication (loopback only)
-    std::size_t maxBodyBytes = 8u << 20;   ///< larger request bodies get 413
-    int threads = 4;                       ///< HTTP worker threads
-    int maxQueued = 16;                    ///< requests waiting for the engine before 503
-    int cacheEntries = 4;                  ///< prefix-cache sequences per model
-    std::string tokenizerFolder;           ///< where tokenizer files are served from ("" none)
+    int port = 8400;                     ///< 0: an ephemeral port (see bind())
+    std::string token;                   ///< empty: no authentication (loopback only)
+    std::size_t maxBodyBytes = 8u << 20; ///< larger request bodies get 413
+    int threads = 4;                     ///< HTTP worker threads
+    int maxQueued = 16;                  ///< requests waiting for the engine before 503
+    int cacheEntries = 4;                ///< prefix-cache sequences per model
+    std::string tokenizerFolder;         ///< where tokenizer files are served from ("" none)
 };
 
 class ScoringServer {

@@ -11,11 +11,10 @@ ApiReply apiError(int status, const std::string& message) {
                        : status == 503 ? "server_busy"
                        : status >= 500 ? "internal_error"
                                        : "invalid_request_error";
-    return {status, nlohmann::json{{"error",
-                                    {{"message", message},
-                                     {"type", type},
-                                     {"param", nullptr},
-                                     {"code", status}}}}};
+    return {status,
+            nlohmann::json{
+                {"error",
+                 {{"message", message}, {"type", type}, {"param", nullptr}, {"code", status}}}}};
 }
 
 std::optional<std::vector<int32_t>> promptIds(const nlohmann::json& body, const Model& model,

@@ -46,9 +46,9 @@ bool bearerMatches(const std::string& header, const std::string& token) {
 }
 
 bool isServedTokenizerFile(const std::string& name) {
-    static const std::array<const char*, 5> kFiles = {
-        "tokenizer.json", "tokenizer_config.json", "tokenizer.model", "special_tokens_map.json",
-        "generation_config.json"};
+    static const std::array<const char*, 5> kFiles = {"tokenizer.json", "tokenizer_config.json",
+                                                      "tokenizer.model", "special_tokens_map.json",
+                                                      "generation_config.json"};
     for (const char* f : kFiles) {
         if (name == f) {
             return true;

@@ -3,12 +3,12 @@
 // beams equal local scoring through the same code; a typing sequence reuses the prefix cache;
 // the security rules answer 401/413/400/404.
 #include "common/fixtures.h"
-#include "scoring_fixture.h"
 #include "common/tolerances.h"
 #include "core/engine/beam_scoring.h"
 #include "core/engine/model.h"
 #include "core/server/scoring_server.h"
 #include "core/server/server_security.h"
+#include "scoring_fixture.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -62,8 +62,8 @@ json post(httplib::Client& c, const std::string& path, const json& body, int& st
     return r ? json::parse(r->body, nullptr, false) : json();
 }
 
-json completion(const RunningServer& s, const std::string& model,
-                const std::vector<int32_t>& ids, const json& extra = json::object()) {
+json completion(const RunningServer& s, const std::string& model, const std::vector<int32_t>& ids,
+                const json& extra = json::object()) {
     httplib::Client c = s.client();
     json body = {{"model", model}, {"prompt", ids}, {"max_tokens", 0}, {"echo", true}};
     body.update(extra);
@@ -180,8 +180,8 @@ void TestServe::promptLogprobsEqualLocal() {
         const auto& want = (*top)[i - 1];
         for (int j = 0; j < k; ++j) {
             const std::string key = std::to_string(want[j].first);
-            QVERIFY2(entry.contains(key), qPrintable(QString("position %1 misses top id %2")
-                                                         .arg(i).arg(want[j].first)));
+            QVERIFY2(entry.contains(key),
+                     qPrintable(QString("position %1 misses top id %2").arg(i).arg(want[j].first)));
             QCOMPARE(entry[key]["rank"].get<int64_t>(), int64_t(j + 1));
             dTop.add(entry[key]["logprob"].get<double>(), want[j].second);
         }
@@ -215,7 +215,8 @@ void TestServe::echoLogprobsShape() {
         const size_t alts = lp["top_logprobs"][i].size();
         QVERIFY(alts >= 3 && alts <= 4); // the prompt token and the top 3 (maybe the same)
     }
-    QVERIFY2(d.report("echo logprobs", cl::tol::kSameFloatsInDouble), qPrintable(d.describe("echo", 0)));
+    QVERIFY2(d.report("echo logprobs", cl::tol::kSameFloatsInDouble),
+             qPrintable(d.describe("echo", 0)));
     // No tokenizer given to this server: tokens are spelled as vLLM's token_id:N.
     QCOMPARE(lp["tokens"][1].get<std::string>(), "token_id:" + std::to_string(ids[1]));
 }
@@ -230,10 +231,10 @@ void TestServe::beamEqualsLocal() {
     QVERIFY2(local.ok(), local.error().c_str());
     httplib::Client c = m_server->client();
     int status = 0;
-    const json out = post(c, "/creditlens/v1/beam",
-                          {{"prompt", prompt}, {"width", 3}, {"num_return", 3},
-                           {"max_tokens", 8}, {"beta", 0.1}},
-                          status);
+    const json out = post(
+        c, "/creditlens/v1/beam",
+        {{"prompt", prompt}, {"width", 3}, {"num_return", 3}, {"max_tokens", 8}, {"beta", 0.1}},
+        status);
     QCOMPARE(status, 200);
     QCOMPARE(out["beams"].size(), local->size());
     cl::tol::DiffStats d;
@@ -314,19 +315,19 @@ void TestServe::securityAnswers() {
         QCOMPARE(e["error"]["code"].get<int>(), want);
     };
     const std::string okStart = R"({"model": "policy", "max_tokens": 0, "echo": true, )";
-    expectError("/v1/completions", okStart + R"("prompt": [1, 1000]})", 400);  // id == vocab
+    expectError("/v1/completions", okStart + R"("prompt": [1, 1000]})", 400); // id == vocab
     expectError("/v1/completions", okStart + R"("prompt": [1, -3]})", 400);
     expectError("/v1/completions", R"({"model": "policy", "prompt": [1, 2)", 400); // bad JSON
     expectError("/v1/completions", R"({"model": "gpt-4", "prompt": [1, 2]})", 404);
-    expectError("/v1/completions", okStart + R"("prompt": "hello"})", 400);     // text prompt
+    expectError("/v1/completions", okStart + R"("prompt": "hello"})", 400); // text prompt
     expectError("/v1/completions", okStart + R"("prompt": [1, 2], "logprobs": 21})", 400);
     // Longer than the model's context of 128.
-    expectError("/v1/completions", okStart + "\"prompt\": " + json(std::vector<int>(129, 3)).dump() +
-                                       "}", 400);
+    expectError("/v1/completions",
+                okStart + "\"prompt\": " + json(std::vector<int>(129, 3)).dump() + "}", 400);
     expectError("/creditlens/v1/beam", R"({"prompt": [1, 2], "width": 33})", 400);
     // 64 KiB bound on this server: a 100 KiB body never reaches the handlers.
-    expectError("/v1/completions", okStart + "\"prompt\": [" + std::string(100 * 1024, ' ') +
-                                       "1]}", 413);
+    expectError("/v1/completions", okStart + "\"prompt\": [" + std::string(100 * 1024, ' ') + "1]}",
+                413);
     auto r = c.Get("/v1/nowhere");
     QVERIFY(r);
     QCOMPARE(r->status, 404);
@@ -366,9 +367,9 @@ void TestServe::tokenizerFilesAllowListOnly() {
     QVERIFY(r);
     QCOMPARE(r->status, 200);
     // Not in the allow-list, or a path: 404, whatever exists on disk.
-    for (const char* path : {"config.json", "model.safetensors", "..%2Fpolicy%2Fconfig.json",
-                             "../config.json", "%2Fetc%2Fpasswd", "tokenizer.json%00.txt",
-                             "sub/tokenizer.json", "tokenizer.json"}) {
+    for (const char* path :
+         {"config.json", "model.safetensors", "..%2Fpolicy%2Fconfig.json", "../config.json",
+          "%2Fetc%2Fpasswd", "tokenizer.json%00.txt", "sub/tokenizer.json", "tokenizer.json"}) {
         r = c.Get((std::string("/creditlens/v1/tokenizer/") + path).c_str());
         QVERIFY(r);
         QVERIFY2(r->status == 404, path); // tokenizer.json: allowed but absent in this folder

@@ -81,8 +81,11 @@ void TestServeCli::servesOnAnEphemeralPort() {
     c.set_bearer_token_auth("tok-from-env");
     c.set_read_timeout(60, 0);
     const std::vector<int32_t> ids = {5, 0, 311, 999, 2};
-    const json body = {{"model", "reference"}, {"prompt", ids}, {"max_tokens", 0},
-                       {"echo", true}, {"prompt_logprobs", 0}};
+    const json body = {{"model", "reference"},
+                       {"prompt", ids},
+                       {"max_tokens", 0},
+                       {"echo", true},
+                       {"prompt_logprobs", 0}};
     r = c.Post("/v1/completions", body.dump(), "application/json");
     QVERIFY(r);
     QCOMPARE(r->status, 200);
