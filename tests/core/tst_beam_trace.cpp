@@ -7,6 +7,7 @@
 #include "core/engine/beam_trace.h"
 #include "core/engine/model.h"
 #include "core/engine/sequence.h"
+#include "core/text/tokenizer.h"
 
 #include "common/tolerances.h"
 
@@ -22,6 +23,7 @@ private slots:
     void initTestCase();
     void trace_data();
     void trace();
+    void stopStringWidensTheScan();
     void nullTraceByDefault();
 
 private:
@@ -47,6 +49,32 @@ std::vector<float> fullNext(cl::Model& model, const std::vector<int32_t>& path) 
     auto lp = seq.nextLogprobs(static_cast<int64_t>(ids.size()) - 1);
     return lp ? lp.value() : std::vector<float>{};
 }
+
+/// Decodes ids that are multiples of 5 as "o" and every other id as "STOP" (issue #18's case of
+/// a stop string that ends most candidates).
+class MostlyStopTokenizer final : public cl::Tokenizer {
+public:
+    cl::Result<cl::Encoding> encode(const std::string&, bool) const override {
+        return cl::Encoding{};
+    }
+    std::string decode(const std::vector<int32_t>& ids, bool) const override {
+        std::string text;
+        for (int32_t id : ids) {
+            text += id % 5 == 0 ? "o" : "STOP";
+        }
+        return text;
+    }
+    std::string idToPiece(int32_t) const override { return {}; }
+    std::optional<int32_t> pieceToId(const std::string&) const override { return {}; }
+    int32_t vocabSize() const override { return 1000; }
+    const cl::SpecialTokens& special() const override { return m_special; }
+    std::string kind() const override { return "test"; }
+    std::string fingerprint() const override { return "test"; }
+    void setSpecial(const cl::SpecialTokens& s) override { m_special = s; }
+
+private:
+    cl::SpecialTokens m_special;
+};
 
 } // namespace
 
@@ -241,6 +269,49 @@ void TestBeamTrace::trace() {
     qInfo("W=%d, %d finished beams returned: %zu steps, %zu nodes (%zu pruned), max |log-prob - "
           "full forward| %.3g",
           width, finishedSeen, trace.steps.size(), trace.nodeCount(), prunedTotal, maxLpDiff);
+}
+
+void TestBeamTrace::stopStringWidensTheScan() {
+    MostlyStopTokenizer tok;
+    cl::BeamOptions o;
+    o.width = 4;
+    o.numReturn = 4;
+    o.maxNewTokens = 6;
+    o.eosIds = {999999};
+    o.stopString = "STOP";
+    auto plain = cl::searchAndScore(*m_policy, m_reference.get(), &tok, kPrompt, o, kBeta);
+    QVERIFY2(plain.ok(), plain.ok() ? "" : plain.error().c_str());
+    cl::BeamTrace trace;
+    o.trace = &trace;
+    auto traced = cl::searchAndScore(*m_policy, m_reference.get(), &tok, kPrompt, o, kBeta);
+    QVERIFY2(traced.ok(), traced.ok() ? "" : traced.error().c_str());
+    QCOMPARE(traced->size(), plain->size());
+    for (size_t i = 0; i < plain->size(); ++i) {
+        QCOMPARE((*traced)[i].beam.ids, (*plain)[i].beam.ids);
+        QCOMPARE(trace.pathIds(trace.finals[i]), (*traced)[i].beam.ids);
+    }
+    bool widened = false;
+    for (const cl::BeamTraceStep& st : trace.steps) {
+        // The scan reads ranks until W open candidates are kept; the trace holds every rank read
+        // (at least HF's 2W), stop-ending ones finished in the top W and pruned after it.
+        QVERIFY(st.nodes.size() >= size_t(2 * o.width));
+        widened = widened || st.nodes.size() > size_t(2 * o.width);
+        int kept = 0;
+        for (const cl::BeamTraceNode& n : st.nodes) {
+            const bool stops = n.token % 5 != 0;
+            QCOMPARE(
+                n.fate,
+                stops ? (n.rank < o.width ? cl::BeamNodeFate::Finished : cl::BeamNodeFate::Pruned)
+                      : (kept < o.width ? cl::BeamNodeFate::Kept : cl::BeamNodeFate::Pruned));
+            kept += n.fate == cl::BeamNodeFate::Kept;
+            QVERIFY(!std::isnan(n.reward));
+        }
+        QCOMPARE(kept, o.width);
+        if (st.nodes.size() > size_t(2 * o.width)) {
+            QCOMPARE(st.nodes.back().fate, cl::BeamNodeFate::Kept); // the scan stopped there
+        }
+    }
+    QVERIFY2(widened, "4 of 5 ids stop: some step must read past 2W ranks");
 }
 
 void TestBeamTrace::nullTraceByDefault() {

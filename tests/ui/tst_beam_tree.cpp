@@ -6,6 +6,7 @@
 #include "core/engine/reward_scorer.h"
 #include "tests/ui/fixture_models.h"
 #include "tests/ui/tst_beam_engine.h"
+#include "ui/beam/beam_jobs.h"
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_panel.h"
 #include "ui/beam/beam_tree_panel.h"
@@ -37,6 +38,7 @@ private slots:
     void toolTipText();
     void dockTreeReproducesNBest();
     void storiesScreenshot();
+    void storiesWidth32Steps64();
 };
 
 namespace {
@@ -293,6 +295,49 @@ void TestBeamTree::storiesScreenshot() {
         QDir().mkpath(dir);
         QVERIFY(shot.save(dir + "/beam_tree.png"));
     }
+}
+
+void TestBeamTree::storiesWidth32Steps64() {
+    CL_REQUIRE_FIXTURES();
+    QTemporaryDir tmp;
+    const QString ref = test::makeStoriesReference(tmp.path());
+    QVERIFY(!ref.isEmpty());
+    auto loaded = RewardScorer::load(test::storiesPolicyDir().toStdString(), ref.toStdString());
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().c_str());
+    std::unique_ptr<RewardScorer> scorer = std::move(loaded).value();
+    scorer->setBeta(0.1);
+    // A real W = 32 search run for all 64 steps (an EOS id that never comes), traced as the
+    // panel's engine job traces it.
+    auto trace = std::make_shared<BeamTrace>();
+    BeamOptions o;
+    o.width = 32;
+    o.numReturn = 32;
+    o.maxNewTokens = 64;
+    o.eosIds = {999999};
+    o.trace = trace.get();
+    auto beams = runBeamSearch(scorer.get(), "Once upon a time", "raw", o);
+    QVERIFY2(beams.ok(), beams.ok() ? "" : beams.error().c_str());
+    QCOMPARE(trace->steps.size(), size_t(64));
+    QCOMPARE(trace->nodeCount(), size_t(64 * 64));
+    QVERIFY(trace->scored);
+    BeamTreeView view;
+    view.resize(1000, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setTrace(trace, 0.5);
+    QCOMPARE(view.itemCount(), visibleByBruteForce(view));
+    QVERIFY2(view.itemCount() <= 10 * 30, qPrintable(QString::number(view.itemCount())));
+    view.ensureVisible(40, trace->finals.front().node);
+    QCOMPARE(view.itemCount(), visibleByBruteForce(view));
+    QVERIFY(view.itemCount() <= 10 * 30);
+    bool sawFinal = false;
+    for (const BeamTreeView::Item& item : view.items()) {
+        sawFinal = sawFinal || (item.onFinalPath && item.step == 40);
+    }
+    QVERIFY(sawFinal);
+    QVERIFY(!view.viewport()->grab().isNull());
+    qInfo("W=32 x 64 steps: %zu nodes, %d items created for the %dx%d viewport", trace->nodeCount(),
+          view.itemCount(), view.viewport()->width(), view.viewport()->height());
 }
 
 QTEST_MAIN(TestBeamTree)
