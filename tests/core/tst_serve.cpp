@@ -101,6 +101,7 @@ private slots:
     void typingReusesPrefixCache();
     void securityAnswers();
     void tokenRequired();
+    void queueBoundGives503();
     void tokenizerFilesAllowListOnly();
     void bindRules();
 
@@ -350,6 +351,26 @@ void TestServe::tokenRequired() {
         QCOMPARE(status, 401);
     }
     httplib::Client c = s.client("s3cret-token");
+    auto r = c.Get("/v1/models");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+}
+
+// The bound on requests waiting for the engine: with room for none, model work is refused at
+// once with 503 (and an error object), while requests that need no model still answer.
+void TestServe::queueBoundGives503() {
+    cl::server::ServerOptions o;
+    o.maxQueued = 0;
+    RunningServer s(*m_policy, *m_reference, o);
+    QVERIFY(s.port > 0);
+    httplib::Client c = s.client();
+    int status = 0;
+    const json e = post(c, "/v1/completions",
+                        {{"model", "policy"}, {"prompt", {1, 2}}, {"max_tokens", 0}}, status);
+    QCOMPARE(status, 503);
+    QCOMPARE(e["error"]["code"].get<int>(), 503);
+    post(c, "/creditlens/v1/beam", {{"prompt", {1, 2}}}, status);
+    QCOMPARE(status, 503);
     auto r = c.Get("/v1/models");
     QVERIFY(r);
     QCOMPARE(r->status, 200);
