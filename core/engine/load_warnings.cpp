@@ -17,6 +17,11 @@ std::string name(const ModelInfo& m) {
     return m.architecture.empty() ? m.modelType : m.architecture;
 }
 
+bool sameFolder(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return a == b || fs::equivalent(a, b, ec);
+}
+
 } // namespace
 
 std::optional<LoadWarning> referenceBaseWarning(const ModelInfo& policy,
@@ -43,7 +48,16 @@ std::optional<LoadWarning> referenceBaseWarning(const ModelInfo& policy,
     compare("KV heads", policy.kvHeads, reference.kvHeads);
     compare("vocabulary rows", policy.vocabSize, reference.vocabSize);
     if (diffs.empty()) {
-        compare("parameters", policy.parameters, reference.parameters);
+        // A LoRA policy's count includes its adapter: compare its base's (issue #14).
+        const int64_t adapter = policy.adapter ? policy.adapter->parameters : 0;
+        compare("parameters", policy.parameters - adapter, reference.parameters);
+    }
+    if (diffs.empty() && policy.adapter &&
+        !sameFolder(policy.adapter->baseFolder, reference.folder)) {
+        return LoadWarning{LoadWarningKind::ReferenceNotBase,
+                           "the reference (" + reference.folder + ") is not the LoRA adapter's (" +
+                               policy.folder + ") base " + policy.adapter->baseFolder +
+                               " (same shapes, another folder)" + tail};
     }
     if (diffs.empty()) {
         return std::nullopt;

@@ -64,6 +64,7 @@ private slots:
     void oneBatch_data() { logprobs_data(); }
     void oneBatch();
     void baseResolution();
+    void referenceWarnings();
     void refusals_data();
     void refusals();
 };
@@ -294,6 +295,26 @@ void TestLora::baseResolution() {
     auto noRef = cl::RewardScorer::load(cl::test::fixtureStd("models/llama_gqa"), "");
     QVERIFY(!noRef.ok());
     QVERIFY(noRef.error().find("LoRA adapter") != std::string::npos);
+}
+
+// Issue #14 item 4: an adapter policy's reference should be the adapter's base.
+void TestLora::referenceWarnings() {
+    CL_REQUIRE_FIXTURES();
+    const std::string adapter = cl::test::fixtureStd("models/lora_llama_gqa_r8");
+    auto pair = cl::RewardScorer::load(adapter, "");
+    QVERIFY2(pair.ok(), pair.error().c_str());
+    QVERIFY(pair.value()->loadWarnings().empty());
+    auto explicitBase = cl::RewardScorer::load(adapter, cl::test::fixtureStd("models/llama_gqa"));
+    QVERIFY2(explicitBase.ok(), explicitBase.error().c_str());
+    QVERIFY(explicitBase.value()->loadWarnings().empty());
+    // Same shapes, another folder (the BF16 copy): a warning naming the adapter's base.
+    auto other =
+        cl::RewardScorer::load(adapter, cl::test::fixtureStd("models/llama_gqa_bf16weights"));
+    QVERIFY2(other.ok(), other.error().c_str());
+    QCOMPARE(other.value()->loadWarnings().size(), size_t(1));
+    const std::string& m = other.value()->loadWarnings()[0].message;
+    qInfo("%s", m.c_str());
+    QVERIFY(m.find("is not the LoRA adapter's") != std::string::npos);
 }
 
 void TestLora::refusals_data() {
