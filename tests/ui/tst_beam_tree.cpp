@@ -136,6 +136,11 @@ void TestBeamTree::largeTreeCreatesOnlyVisibleItems() {
     }
     QCOMPARE(onPath, 64);
     QVERIFY(view.onFinalPath(63, 0));
+    // Hover finds the node under the pointer, and nothing between columns.
+    const BeamTreeView::Item& some = view.items().front();
+    const auto hit = view.nodeAt(some.rect.center());
+    QVERIFY(hit && hit->first == some.step && hit->second == some.node);
+    QVERIFY(!view.nodeAt(QPoint(some.rect.right() + 5, some.rect.center().y())));
     // A paint of the corner touches only the items.
     const QImage img = view.viewport()->grab().toImage();
     QVERIFY(!img.isNull());
