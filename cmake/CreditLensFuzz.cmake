@@ -27,7 +27,11 @@ add_library(creditlens_torch INTERFACE)
 find_package(Qt6 6.2 REQUIRED COMPONENTS Core)
 
 add_subdirectory(core)
-set_target_properties(creditlens_engine creditlens_demo PROPERTIES EXCLUDE_FROM_ALL ON)
+foreach(_t creditlens_engine creditlens_demo creditlens_server) # torch, directly or through engine
+    if(TARGET ${_t})
+        set_target_properties(${_t} PROPERTIES EXCLUDE_FROM_ALL ON)
+    endif()
+endforeach()
 # Instrument the parsers themselves; the dlopen'ed sentencepiece bridge stays uninstrumented
 # (it links with --no-undefined, and libsentencepiece is not ours).
 foreach(_t creditlens_checkpoint creditlens_text creditlens_logs)
