@@ -77,6 +77,10 @@ double LoraConfig::scaling() const {
 }
 
 bool LoraConfig::targets(const std::string& module) const {
+    if (targetRegex == "all-linear") {
+        // peft's shorthand: every Linear/Conv1D but the output head.
+        return module != "lm_head" && !endsWith(module, ".lm_head") && module != "embed_out";
+    }
     if (!targetRegex.empty()) {
         return std::regex_match(module, std::regex(targetRegex));
     }

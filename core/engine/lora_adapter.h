@@ -27,7 +27,7 @@ struct LoraConfig {
     bool rslora = false;                    ///< use_rslora: scaling alpha / sqrt(r)
     bool fanInFanOut = false;               ///< Conv1D storage [in, out] (GPT-2)
     std::vector<std::string> targetModules; ///< peft: name == t or name ends with "." + t
-    std::string targetRegex;                ///< target_modules given as one string (fullmatch)
+    std::string targetRegex; ///< target_modules as one string: fullmatch regex, or "all-linear"
     std::vector<std::string> modulesToSave; ///< whole modules replaced (e.g. lm_head)
     std::string baseModel;                  ///< base_model_name_or_path, as written
 

@@ -291,6 +291,18 @@ void TestLora::baseResolution() {
     QVERIFY2(sibling.ok(), sibling.error().c_str());
     QVERIFY(fs::equivalent(sibling->adapter->baseFolder,
                            cl::test::fixtureStd("models/gpt_neox_parallel")));
+    // target_modules as one string: a regex (full match), or peft's "all-linear".
+    for (const char* targets :
+         {R"(.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj))", "all-linear"}) {
+        QTemporaryDir own;
+        const std::string dir = copyAdapter(own, "lora_llama_gqa_r8", [&](json& c) {
+            c["target_modules"] = targets;
+            c["base_model_name_or_path"] = cl::test::fixtureStd("models/llama_gqa");
+        });
+        auto info = cl::Model::inspect(dir);
+        QVERIFY2(info.ok(), info.error().c_str());
+        QCOMPARE(info->adapter->adaptedModules, 21); // 7 projections x 3 layers, as the list
+    }
     // No reference and no adapter: the scorer says what is missing.
     auto noRef = cl::RewardScorer::load(cl::test::fixtureStd("models/llama_gqa"), "");
     QVERIFY(!noRef.ok());
