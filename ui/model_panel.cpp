@@ -97,6 +97,22 @@ void ModelPanel::showWarnings() {
     m_warningLabel->setVisible(!all.isEmpty());
 }
 
+QString ModelPanel::adapterLabel(const ModelInfo& info) {
+    if (!info.adapter) {
+        return tr("none");
+    }
+    const AdapterInfo& a = *info.adapter;
+    QStringList targets;
+    for (const std::string& t : a.targetModules) {
+        targets << QString::fromStdString(t);
+    }
+    return tr("LoRA r %1, α %2 (scale %3) on %4, base %5")
+        .arg(a.rank)
+        .arg(a.alpha)
+        .arg(a.scaling)
+        .arg(targets.join(", "), QFileInfo(QString::fromStdString(a.baseFolder)).fileName());
+}
+
 void ModelPanel::setModels(const ModelInfo& policy, const ModelInfo& reference) {
     m_tree->clear();
     auto row = [this](const QString& name, const QString& a, const QString& b) {
@@ -119,6 +135,7 @@ void ModelPanel::setModels(const ModelInfo& policy, const ModelInfo& reference) 
     row(tr("Dtype"), s(policy.storedDtype), s(reference.storedDtype));
     row(tr("Compute dtype"), s(policy.dtype), s(reference.dtype));
     row(tr("File format"), s(fileFormatLabel(policy)), s(fileFormatLabel(reference)));
+    row(tr("Adapter"), adapterLabel(policy), adapterLabel(reference));
     row(tr("Device"), s(policy.device), s(reference.device));
     row(tr("Checkpoint"), humanBytes(policy.checkpointBytes), humanBytes(reference.checkpointBytes));
     // The same estimate as `creditlens-cli inspect`: weights in the compute dtype plus a KV

@@ -36,6 +36,8 @@ public:
     /// "70.4 M", "1.2 B" ...; bytes as "268 MiB".
     static QString humanCount(qint64 n);
     static QString humanBytes(qint64 bytes);
+    /// "LoRA r 8, α 16 (scale 2) on q_proj, v_proj, base llama_gqa", or "none".
+    static QString adapterLabel(const ModelInfo& info);
 
 private:
     void showWarnings();

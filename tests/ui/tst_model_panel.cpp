@@ -161,6 +161,24 @@ private slots:
         QVERIFY(panel.warnings().isEmpty());
     }
 
+    // An adapter policy (issue #14 item 4): rank, alpha, scale, targets and the resolved base.
+    void showsTheAdapter() {
+        CL_REQUIRE_FIXTURES();
+        const cl::ModelInfo p = inspect("lora_llama_gqa_r8");
+        const cl::ModelInfo r = inspect("llama_gqa");
+        QVERIFY(p.adapter.has_value());
+        cl::ModelPanel panel;
+        panel.setModels(p, r);
+        const QString shown = panel.value("Adapter", 1);
+        QVERIFY2(shown.startsWith("LoRA r 8, α 16 (scale 2) on ") && shown.endsWith(", base llama_gqa"),
+                 qPrintable(shown));
+        for (const char* target : {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+                                   "down_proj"}) {
+            QVERIFY2(shown.contains(target), target);
+        }
+        QCOMPARE(panel.value("Adapter", 2), QStringLiteral("none"));
+    }
+
     void warningsListedAndCleared() {
         cl::ModelPanel panel;
         panel.show();
