@@ -1,5 +1,7 @@
 #include "core/engine/safetensors_file.h"
 
+#include "core/engine/mapped_file.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -37,45 +39,27 @@ uint64_t readLe64(const uint8_t* p) {
 
 } // namespace
 
-SafetensorsFile::~SafetensorsFile() {
-    if (m_map) {
-        munmap(m_map, m_size);
-    }
+SafetensorsFile::~SafetensorsFile() = default;
+
+uint64_t SafetensorsFile::fileSize() const {
+    return m_file->size();
 }
 
 Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string& path) {
     return catchAll([&]() -> Result<std::unique_ptr<SafetensorsFile>> {
         std::unique_ptr<SafetensorsFile> f(new SafetensorsFile);
         f->m_path = path;
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            fail(path, std::string("cannot open: ") + std::strerror(errno));
-        }
-        struct stat st {};
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            ::close(fd);
-            fail(path, "not a regular file");
-        }
-        f->m_size = static_cast<uint64_t>(st.st_size);
-        if (f->m_size < 8) {
-            ::close(fd);
-            fail(path, "truncated: " + std::to_string(f->m_size) +
-                           " bytes, a safetensors file starts with an 8-byte header length");
-        }
-        void* map = mmap(nullptr, f->m_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        ::close(fd);
-        if (map == MAP_FAILED) {
-            fail(path, std::string("cannot map: ") + std::strerror(errno));
-        }
-        f->m_map = map;
-        const auto* bytes = static_cast<const uint8_t*>(map);
+        f->m_file = std::make_unique<MappedFile>(
+            path, 8, ", a safetensors file starts with an 8-byte header length");
+        const uint64_t fileSize = f->m_file->size();
+        const uint8_t* bytes = f->m_file->data();
         const uint64_t n = readLe64(bytes);
         if (n > kMaxHeader) {
             fail(path, "header length " + std::to_string(n) + " exceeds the 100 MB limit");
         }
-        if (n > f->m_size - 8) {
+        if (n > fileSize - 8) {
             fail(path, "truncated: header length " + std::to_string(n) +
-                           " is larger than the file (" + std::to_string(f->m_size) +
+                           " is larger than the file (" + std::to_string(fileSize) +
                            " bytes)");
         }
         if (n < 2 || bytes[8] != '{') {
@@ -87,7 +71,7 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
             fail(path, "header is not valid JSON");
         }
         const uint64_t dataStart = 8 + n;
-        const uint64_t dataSize = f->m_size - dataStart;
+        const uint64_t dataSize = fileSize - dataStart;
         std::vector<const TensorEntry*> order;
         for (auto it = header.begin(); it != header.end(); ++it) {
             if (it.key() == "__metadata__") {

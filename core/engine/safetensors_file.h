@@ -13,6 +13,8 @@
 
 namespace cl {
 
+class MappedFile;
+
 /// An open, validated .safetensors file. The mapping lives as long as this object.
 class SafetensorsFile : public WeightSource {
 public:
@@ -29,13 +31,12 @@ public:
     const std::map<std::string, TensorEntry>& tensors() const override { return m_tensors; }
     std::string format() const override { return "safetensors"; }
     const std::map<std::string, std::string>& metadata() const { return m_metadata; }
-    uint64_t fileSize() const { return m_size; }
+    uint64_t fileSize() const;
 
 private:
     SafetensorsFile() = default;
     std::string m_path;
-    void* m_map = nullptr;
-    uint64_t m_size = 0;
+    std::unique_ptr<MappedFile> m_file; // the whole file, mapped
     std::map<std::string, TensorEntry> m_tensors;
     std::map<std::string, std::string> m_metadata;
 };

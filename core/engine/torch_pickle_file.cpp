@@ -1,5 +1,6 @@
 #include "core/engine/torch_pickle_file.h"
 
+#include "core/engine/mapped_file.h"
 #include "core/engine/pickle_reader.h"
 
 #include <unzip.h>
@@ -54,7 +55,7 @@ struct ZipRecord {
 
 struct TorchPickleFile::Builder {
     TorchPickleFile& f;
-    const uint8_t* base() const { return static_cast<const uint8_t*>(f.m_map); }
+    const uint8_t* base() const { return f.m_file->data(); }
 
     /// The state dict inside the unpickled object (see open()).
     const Value& stateDict(const Unpickled& u) {
@@ -137,7 +138,7 @@ struct TorchPickleFile::Builder {
         e.shape = t.shape;
         e.file = f.m_path;
         e.data = bytes.data + offset * elem;
-        const bool mapped = e.data >= base() && e.data < base() + f.m_size;
+        const bool mapped = e.data >= base() && e.data < base() + f.m_file->size();
         e.begin = mapped ? static_cast<uint64_t>(e.data - base()) : 0;
         e.end = e.begin + numel * elem;
         return e;
@@ -190,8 +191,8 @@ struct TorchPickleFile::Builder {
     /// also accept a file cut inside it when a zip64 locator precedes it; a cut file is refused.
     void requireEndRecord() {
         constexpr uint64_t kRecord = 22, kMaxComment = 65535;
-        for (uint64_t back = kRecord; back <= f.m_size && back <= kRecord + kMaxComment; ++back) {
-            const uint8_t* p = base() + (f.m_size - back);
+        for (uint64_t back = kRecord; back <= f.m_file->size() && back <= kRecord + kMaxComment; ++back) {
+            const uint8_t* p = base() + (f.m_file->size() - back);
             const uint64_t commentLength = p[20] | (p[21] << 8);
             if (std::memcmp(p, "PK\x05\x06", 4) == 0 && kRecord + commentLength == back) {
                 return;
@@ -234,8 +235,8 @@ struct TorchPickleFile::Builder {
             }
             r.offset = unzGetCurrentFileZStreamPos64(z);
             if (r.stored) {
-                if (info.compressed_size != r.size || r.offset > f.m_size ||
-                    r.size > f.m_size - r.offset) {
+                if (info.compressed_size != r.size || r.offset > f.m_file->size() ||
+                    r.size > f.m_file->size() - r.offset) {
                     unzCloseCurrentFile(z);
                     fail(f.m_path, std::string("zip record \"") + name +
                                        "\" lies outside the file (truncated archive)");
@@ -275,7 +276,7 @@ struct TorchPickleFile::Builder {
         f.m_format = "pytorch_legacy";
         size_t pos = 0;
         auto next = [&](const char* what) {
-            Unpickled u = pickle::unpickle(base() + pos, f.m_size - pos,
+            Unpickled u = pickle::unpickle(base() + pos, f.m_file->size() - pos,
                                            f.m_path + " (" + what + ")");
             pos += u.end;
             return u;
@@ -319,7 +320,7 @@ struct TorchPickleFile::Builder {
             if (d == dtypes.end()) {
                 fail(f.m_path, "storage \"" + key.s + "\" is used by no tensor");
             }
-            if (f.m_size - pos < 8) {
+            if (f.m_file->size() - pos < 8) {
                 fail(f.m_path, "truncated before storage \"" + key.s + "\"");
             }
             uint64_t numel = 0;
@@ -328,10 +329,10 @@ struct TorchPickleFile::Builder {
             }
             pos += 8;
             const uint64_t elem = static_cast<uint64_t>(dtypeSize(d->second));
-            if (numel > (f.m_size - pos) / elem) {
+            if (numel > (f.m_file->size() - pos) / elem) {
                 fail(f.m_path, "truncated: storage \"" + key.s + "\" claims " +
                                    std::to_string(numel) + " elements but " +
-                                   std::to_string(f.m_size - pos) + " bytes are left");
+                                   std::to_string(f.m_file->size() - pos) + " bytes are left");
             }
             storages[key.s] = Storage{base() + pos, numel * elem};
             pos += numel * elem;
@@ -346,37 +347,14 @@ struct TorchPickleFile::Builder {
     }
 };
 
-TorchPickleFile::~TorchPickleFile() {
-    if (m_map) {
-        munmap(m_map, m_size);
-    }
-}
+TorchPickleFile::~TorchPickleFile() = default;
 
 Result<std::unique_ptr<TorchPickleFile>> TorchPickleFile::open(const std::string& path) {
     return catchAll([&]() -> Result<std::unique_ptr<TorchPickleFile>> {
         std::unique_ptr<TorchPickleFile> f(new TorchPickleFile);
         f->m_path = path;
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            fail(path, std::string("cannot open: ") + std::strerror(errno));
-        }
-        struct stat st {};
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            ::close(fd);
-            fail(path, "not a regular file");
-        }
-        f->m_size = static_cast<uint64_t>(st.st_size);
-        if (f->m_size < 4) {
-            ::close(fd);
-            fail(path, "truncated: " + std::to_string(f->m_size) + " bytes");
-        }
-        void* map = mmap(nullptr, f->m_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        ::close(fd);
-        if (map == MAP_FAILED) {
-            fail(path, std::string("cannot map: ") + std::strerror(errno));
-        }
-        f->m_map = map;
-        const auto* bytes = static_cast<const uint8_t*>(map);
+        f->m_file = std::make_unique<MappedFile>(path, 4, "");
+        const uint8_t* bytes = f->m_file->data();
         Builder b{*f};
         if (std::memcmp(bytes, "PK\x03\x04", 4) == 0) {
             b.readZip();

@@ -14,6 +14,8 @@
 
 namespace cl {
 
+class MappedFile;
+
 class TorchPickleFile : public WeightSource {
 public:
     ~TorchPickleFile() override;
@@ -39,8 +41,7 @@ private:
     TorchPickleFile() = default;
     std::string m_path;
     std::string m_format;
-    void* m_map = nullptr;
-    uint64_t m_size = 0;
+    std::unique_ptr<MappedFile> m_file; // the whole file, mapped
     std::vector<std::vector<uint8_t>> m_owned; // compressed zip records, inflated
     std::map<std::string, TensorEntry> m_tensors;
 };

@@ -156,7 +156,7 @@ void TestEngineCli::errorsExitOne_data() {
     QTest::newRow("bad dtype") << QStringList{"logprobs", "--model", gpt2, "--ids", "1,2",
                                               "--dtype", "int3"}
                                << "unknown dtype";
-    // Issue #18: this loaded, then failed inside LibTorch ("not implemented for 'Half'").
+    // Issue #18: this loaded, then failed inside LibTorch (no Half kernels on the CPU).
     QTest::newRow("f16 on the CPU")
         << QStringList{"logprobs", "--model",
                        cl::test::fixturePath("models/gpt_neox_parallel_fp16weights"), "--ids",

@@ -198,7 +198,7 @@ void TestModelParity::modelFolderErrors() {
 }
 
 // Issue #18: f16 compute on the CPU loaded, then the first forward failed inside LibTorch
-// ("LayerNormKernelImpl" not implemented for 'Half'). Now the load says so; f16 weights still
+// (LibTorch's LayerNorm has no Half kernel on the CPU). Now the load says so; f16 weights still
 // load in f32 (the default).
 void TestModelParity::f16OnCpuIsRefusedAtLoad() {
     CL_REQUIRE_FIXTURES();
