@@ -5,6 +5,7 @@
 
 #include "common/fixtures.h"
 #include "common/tolerances.h"
+#include "core/engine/beam_search.h"
 #include "core/engine/model.h"
 
 #include <QString>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -52,6 +54,68 @@ inline void checkLogprobSequences(const cl::Model& model, const nlohmann::json& 
         QVERIFY2(d.mean() <= tol::kLogprobMeanVsF64,
                  qPrintable(d.describe(what + " (mean)", tol::kLogprobMeanVsF64)));
     }
+}
+
+/// An eos_token_id as the refs write it: one id or a list.
+inline std::vector<int32_t> idList(const nlohmann::json& v) {
+    return v.is_array() ? v.get<std::vector<int32_t>>() : std::vector<int32_t>{v.get<int32_t>()};
+}
+
+/// Every `generation` run of `ref` (greedy and beam, HF 4.40's generate()) through beamSearch:
+/// each returned hypothesis has HF's ids (`new_tokens`: the EOS that really ended it) and a score
+/// within kBeamScoreVsF64 of the float64 re-score. `config_eos` runs use the model's own EOS
+/// ids; with `checkConfigEos` those must be the ids generate() used. Returns the hypotheses
+/// compared (QTest records a failed check).
+inline int checkGenerations(cl::Model& model, const nlohmann::json& ref, const QString& name,
+                            bool checkConfigEos = false) {
+    int hypotheses = 0;
+    for (const nlohmann::json& g : ref["generation"]) {
+        cl::BeamOptions o;
+        o.width = g["num_beams"].get<int>();
+        o.numReturn = g["num_return_sequences"].get<int>();
+        o.maxNewTokens = g["max_new_tokens"].get<int>();
+        o.lengthPenalty = g["length_penalty"].get<double>();
+        const std::string scenario = g["scenario"].get<std::string>();
+        if (scenario != "config_eos") {
+            o.eosIds = idList(g["eos_token_id"]);
+        } else if (checkConfigEos && model.info().eosIds != idList(g["eos_token_id"])) {
+            QTest::qFail(qPrintable(name + ": the model's eos_token_id is not the one generate() used"),
+                         __FILE__, __LINE__);
+            return hypotheses;
+        }
+        auto beams = cl::beamSearch(model, g["prompt_ids"].get<std::vector<int32_t>>(), o);
+        if (!beams.ok()) {
+            QTest::qFail(beams.error().c_str(), __FILE__, __LINE__);
+            return hypotheses;
+        }
+        const auto expected = g["new_tokens"].get<std::vector<std::vector<int32_t>>>();
+        const auto scores = g["rescored_score_fp64"].get<std::vector<double>>();
+        if (beams->size() != expected.size()) {
+            QTest::qFail(qPrintable(QString("%1 %2 W=%3: %4 hypotheses, HF returned %5")
+                                        .arg(name, QString::fromStdString(scenario))
+                                        .arg(o.width).arg(beams->size()).arg(expected.size())),
+                         __FILE__, __LINE__);
+            return hypotheses;
+        }
+        for (size_t i = 0; i < expected.size(); ++i) {
+            const QString where = QString("%1 %2 W=%3 hypothesis %4")
+                                      .arg(name, QString::fromStdString(scenario))
+                                      .arg(o.width)
+                                      .arg(i);
+            if ((*beams)[i].ids != expected[i]) {
+                QTest::qFail(qPrintable(where + " differs"), __FILE__, __LINE__);
+                return hypotheses;
+            }
+            if (std::abs((*beams)[i].score - scores[i]) > tol::kBeamScoreVsF64) {
+                QTest::qFail(qPrintable(QString("%1: score %2 vs %3")
+                                            .arg(where).arg((*beams)[i].score).arg(scores[i])),
+                             __FILE__, __LINE__);
+                return hypotheses;
+            }
+            ++hypotheses;
+        }
+    }
+    return hypotheses;
 }
 
 } // namespace cl::test

@@ -4,6 +4,7 @@
 // resolution and the refusal sentences.
 #include "common/fixtures.h"
 #include "common/tolerances.h"
+#include "fixture_refs.h"
 #include "core/engine/beam_search.h"
 #include "core/engine/model.h"
 #include "core/engine/reward_scorer.h"
@@ -23,14 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-json readJson(const std::string& path) {
-    std::ifstream in(path);
-    return json::parse(in);
-}
 
-std::vector<int32_t> idList(const json& v) {
-    return v.is_array() ? v.get<std::vector<int32_t>>() : std::vector<int32_t>{v.get<int32_t>()};
-}
 
 const char* const kAdapters[] = {"lora_llama_gqa_r8", "lora_gpt_neox_parallel_r8",
                                  "lora_gpt2_r4_conv1d", "lora_llama_gqa_rslora_r16",
@@ -43,7 +37,7 @@ std::string copyAdapter(const QTemporaryDir& tmp, const QString& name,
     const fs::path dst = fs::path(tmp.path().toStdString()) / name.toStdString();
     fs::create_directories(dst);
     fs::copy_file(src / "adapter_model.safetensors", dst / "adapter_model.safetensors");
-    json config = readJson((src / "adapter_config.json").string());
+    json config = cl::test::readJsonFile((src / "adapter_config.json").string());
     edit(config);
     std::ofstream((dst / "adapter_config.json").string()) << config.dump(1);
     return dst.string();
@@ -82,27 +76,11 @@ void TestLora::logprobs() {
     auto model = cl::Model::load(cl::test::fixtureStd("models/" + name));
     QVERIFY2(model.ok(), model.error().c_str());
     QVERIFY(model.value()->info().adapter.has_value());
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/" + name + ".json"));
     QCOMPARE(model.value()->info().adapter->scaling, ref["lora_scaling"].get<double>());
-    double worstMax = 0, worstMean = 0;
-    for (const json& seq : ref["logprob_sequences"]) {
-        const auto ids = seq["input_ids"].get<std::vector<int32_t>>();
-        const auto expected = seq["next_token_logprobs_fp64"].get<std::vector<double>>();
-        auto got = model.value()->logprobs(ids);
-        QVERIFY2(got.ok(), got.error().c_str());
-        QCOMPARE(got->size(), expected.size());
-        cl::tol::DiffStats d;
-        for (size_t i = 0; i < expected.size(); ++i) {
-            d.add((*got)[i], expected[i]);
-        }
-        const QString what = QString("%1 len %2 vs fp64").arg(name).arg(ids.size());
-        QVERIFY(d.report(what, cl::tol::kLogprobMaxVsF64));
-        QVERIFY2(d.mean() <= cl::tol::kLogprobMeanVsF64,
-                 qPrintable(d.describe(what + " (mean)", cl::tol::kLogprobMeanVsF64)));
-        worstMax = std::max(worstMax, d.max);
-        worstMean = std::max(worstMean, d.mean());
-    }
-    qInfo("%s: largest max |d| %.3g, largest mean |d| %.3g", qPrintable(name), worstMax, worstMean);
+    cl::tol::DiffStats all;
+    cl::test::checkLogprobSequences(*model.value(), ref, name, &all);
+    qInfo("%s: largest max |d| %.3g over %zu tokens", qPrintable(name), all.max, all.count);
 }
 
 void TestLora::generations() {
@@ -110,32 +88,12 @@ void TestLora::generations() {
     QFETCH(QString, name);
     auto m = cl::Model::load(cl::test::fixtureStd("models/" + name));
     QVERIFY2(m.ok(), m.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
-    int runs = 0;
-    for (const json& g : ref["generation"]) {
-        cl::BeamOptions o;
-        o.width = g["num_beams"].get<int>();
-        o.numReturn = g["num_return_sequences"].get<int>();
-        o.maxNewTokens = g["max_new_tokens"].get<int>();
-        o.lengthPenalty = g["length_penalty"].get<double>();
-        if (g["scenario"].get<std::string>() != "config_eos") {
-            o.eosIds = idList(g["eos_token_id"]);
-        }
-        auto beams = cl::beamSearch(*m.value(), g["prompt_ids"].get<std::vector<int32_t>>(), o);
-        QVERIFY2(beams.ok(), beams.error().c_str());
-        const auto expected = g["new_tokens"].get<std::vector<std::vector<int32_t>>>();
-        const auto scores = g["rescored_score_fp64"].get<std::vector<double>>();
-        QCOMPARE(beams->size(), expected.size());
-        for (size_t i = 0; i < expected.size(); ++i) {
-            QVERIFY2(
-                (*beams)[i].ids == expected[i],
-                qPrintable(QString("%1 W=%2 hypothesis %3 differs").arg(name).arg(o.width).arg(i)));
-            QVERIFY2(std::abs((*beams)[i].score - scores[i]) <= cl::tol::kBeamScoreVsF64,
-                     qPrintable(QString("score %1 vs %2").arg((*beams)[i].score).arg(scores[i])));
-        }
-        ++runs;
+    const json ref = cl::test::fixtureRefs(name);
+    cl::test::checkGenerations(*m.value(), ref, name);
+    if (QTest::currentTestFailed()) {
+        return;
     }
-    qInfo("%s: %d generation runs identical", qPrintable(name), runs);
+    qInfo("%s: %zu generation runs identical", qPrintable(name), ref["generation"].size());
 }
 
 // The pair an adapter defines, scored with no reference folder: policy = base + adapter,
@@ -145,7 +103,7 @@ void TestLora::rewards() {
     QFETCH(QString, name);
     auto scorer = cl::RewardScorer::load(cl::test::fixtureStd("models/" + name), "");
     QVERIFY2(scorer.ok(), scorer.error().c_str());
-    const json ref = readJson(cl::test::fixtureStd("rewards/" + name + ".json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("rewards/" + name + ".json"));
     double worstReward = 0, worstSum = 0;
     for (const json& c : ref["cases"]) {
         const QString id = QString::fromStdString(c["id"].get<std::string>());
@@ -223,7 +181,7 @@ void TestLora::oneBatch() {
     cl::Sequence both(policy, /*withBase=*/true);
     QVERIFY(both.pairsWithBase());
     cl::Sequence alone(policy), base(reference);
-    const json ref = readJson(cl::test::fixtureStd("refs/" + name + ".json"));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/" + name + ".json"));
     auto ids = ref["logprob_sequences"][3]["input_ids"].get<std::vector<int32_t>>(); // 128
     cl::tol::DiffStats dp, dr, rows;
     auto compareAll = [&] {

@@ -22,9 +22,6 @@ using nlohmann::json;
 namespace {
 
 
-std::vector<int32_t> idList(const json& v) {
-    return v.is_array() ? v.get<std::vector<int32_t>>() : std::vector<int32_t>{v.get<int32_t>()};
-}
 
 const char* const kArchitectures[] = {"qwen2",
                                       "mistral_swa16",
@@ -85,42 +82,13 @@ void TestModelParityExt::generations() {
     QFETCH(QString, name);
     auto m = cl::Model::load(cl::test::fixtureStd("models/" + name));
     QVERIFY2(m.ok(), m.error().c_str());
-    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/" + name + ".json"));
-    int runs = 0, agree = 0, hypotheses = 0;
-    for (const json& g : ref["generation"]) {
-        cl::BeamOptions o;
-        o.width = g["num_beams"].get<int>();
-        o.numReturn = g["num_return_sequences"].get<int>();
-        o.maxNewTokens = g["max_new_tokens"].get<int>();
-        o.lengthPenalty = g["length_penalty"].get<double>();
-        const std::string scenario = g["scenario"].get<std::string>();
-        if (scenario == "config_eos") {
-            // The model's own eos_token_id (list) must be what generate() used.
-            QCOMPARE(m.value()->info().eosIds, idList(g["eos_token_id"]));
-        } else {
-            o.eosIds = idList(g["eos_token_id"]);
-        }
-        auto beams = cl::beamSearch(*m.value(), g["prompt_ids"].get<std::vector<int32_t>>(), o);
-        QVERIFY2(beams.ok(), beams.error().c_str());
-        // new_tokens hold the EOS that really ended a hypothesis (not HF's eos_token_id[0]).
-        const auto expected = g["new_tokens"].get<std::vector<std::vector<int32_t>>>();
-        const auto scores = g["rescored_score_fp64"].get<std::vector<double>>();
-        QCOMPARE(beams->size(), expected.size());
-        ++runs;
-        for (size_t i = 0; i < expected.size(); ++i) {
-            QVERIFY2((*beams)[i].ids == expected[i],
-                     qPrintable(QString("%1 %2 W=%3 hypothesis %4 differs")
-                                    .arg(name, QString::fromStdString(scenario))
-                                    .arg(o.width)
-                                    .arg(i)));
-            QVERIFY2(std::abs((*beams)[i].score - scores[i]) <= cl::tol::kBeamScoreVsF64,
-                     qPrintable(QString("score %1 vs %2").arg((*beams)[i].score).arg(scores[i])));
-            ++hypotheses;
-        }
-        ++agree;
+    const json ref = cl::test::fixtureRefs(name);
+    const int hypotheses = cl::test::checkGenerations(*m.value(), ref, name, true);
+    if (QTest::currentTestFailed()) {
+        return;
     }
-    qInfo("%s: %d/%d generation runs identical (%d hypotheses)", qPrintable(name), agree, runs,
-          hypotheses);
+    qInfo("%s: %zu/%zu generation runs identical (%d hypotheses)", qPrintable(name),
+          ref["generation"].size(), ref["generation"].size(), hypotheses);
 }
 
 void TestModelParityExt::slidingWindowIncremental() {
