@@ -9,13 +9,29 @@
 #include <cstdlib>
 #include <fstream>
 #include <link.h>
+#include <malloc.h>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
 
 namespace cl::runtime {
 
+namespace {
+
+/// glibc serves blocks above its mmap threshold (128 KiB, rising to at most 32 MiB) with fresh
+/// mmaps and trims the heap top above 2x that threshold, so every activation of a forward pass
+/// (a few MiB each) came back as new zeroed pages: 20% of a full pass of the pythia-70m pair
+/// was page faults (perf; issue #20). Fixed thresholds keep freed activations in the heap for
+/// the next layer. Peak RSS is unchanged: it is set by the largest working set, not by reuse.
+void keepFreedActivations() {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); // glibc's maximum on 64-bit
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
+} // namespace
+
 void prepareProcess(char** argv) {
+    keepFreedActivations();
     if (std::getenv("GOMP_SPINCOUNT") || std::getenv("CREDITLENS_NO_REEXEC") || !argv) {
         return;
     }

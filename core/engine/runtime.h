@@ -10,7 +10,8 @@ namespace cl::runtime {
 /// pthread pool; with libgomp's default spin-waiting the two pools fight over the cores and a
 /// one-token extend takes 100+ ms instead of 10 ms on 2 cores (measured). libgomp reads
 /// GOMP_SPINCOUNT only when it loads, so when it is unset this sets GOMP_SPINCOUNT=0 and
-/// re-executes the program once (set CREDITLENS_NO_REEXEC=1 to skip).
+/// re-executes the program once (set CREDITLENS_NO_REEXEC=1 to skip). It also sets glibc's malloc
+/// thresholds so that freed activations are reused instead of faulted in again.
 void prepareProcess(char** argv);
 
 /// Sets LibTorch's intra-op threads. n <= 0 means the default: $CREDITLENS_THREADS if set,
