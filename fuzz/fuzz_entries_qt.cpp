@@ -2,7 +2,7 @@
 // compiled here from their sources (fuzz/CMakeLists.txt), without the rest of ui/ or torch.
 #include "fuzz/fuzz_entries.h"
 
-#include "ui/preference_set.h"
+#include "ui/editor/preference_set.h"
 #include "ui/session.h"
 
 namespace cl::fuzz {

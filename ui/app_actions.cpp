@@ -1,6 +1,6 @@
 #include "ui/app_actions.h"
 
-#include "ui/engine_types.h"
+#include "ui/engine/engine_types.h"
 
 #include <QAction>
 #include <QActionGroup>

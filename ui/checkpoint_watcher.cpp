@@ -1,6 +1,6 @@
 #include "ui/checkpoint_watcher.h"
 
-#include "ui/engine_client.h"
+#include "ui/engine/engine_client.h"
 
 #include <QDir>
 #include <QFileInfo>

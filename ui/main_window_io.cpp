@@ -4,16 +4,16 @@
 #include "ui/main_window.h"
 
 #include "ui/app_actions.h"
-#include "ui/compare_panel.h"
-#include "ui/engine_client.h"
-#include "ui/figure_renderer.h"
+#include "ui/editor/compare_panel.h"
+#include "ui/engine/engine_client.h"
+#include "ui/common/figure_renderer.h"
 #include "ui/model_panel.h"
-#include "ui/prompt_pane.h"
-#include "ui/response_pane.h"
-#include "ui/template_default.h"
-#include "ui/reward_editor.h"
-#include "ui/token_data_export.h"
-#include "ui/workbench.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
+#include "ui/editor/template_default.h"
+#include "ui/common/reward_editor.h"
+#include "ui/editor/token_data_export.h"
+#include "ui/editor/workbench.h"
 
 #include <QAction>
 #include <QApplication>

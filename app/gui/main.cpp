@@ -6,9 +6,9 @@
 #include "core/engine/runtime.h"
 #include "ui/autosave_offer.h"
 #include "ui/main_window.h"
-#include "ui/response_pane.h"
-#include "ui/reward_editor.h"
-#include "ui/workbench.h"
+#include "ui/editor/response_pane.h"
+#include "ui/common/reward_editor.h"
+#include "ui/editor/workbench.h"
 
 #include "ui/curves/plot_command.h"
 

@@ -6,11 +6,11 @@
 
 #include "tests/ui/fixture_models.h"
 
-#include "ui/engine_client.h"
-#include "ui/prompt_pane.h"
-#include "ui/response_pane.h"
-#include "ui/reward_editor.h"
-#include "ui/workbench.h"
+#include "ui/engine/engine_client.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
+#include "ui/common/reward_editor.h"
+#include "ui/editor/workbench.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

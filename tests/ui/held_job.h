@@ -3,7 +3,7 @@
 // "busy for as long as it takes" without a time window: events, not durations, decide. The
 // destructor releases it too, so a failed check never leaves the engine thread blocked.
 
-#include "ui/engine_client.h"
+#include "ui/engine/engine_client.h"
 
 #include <atomic>
 #include <chrono>

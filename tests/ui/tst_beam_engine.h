@@ -7,7 +7,7 @@
 
 #include "core/engine/reward_scorer.h"
 #include "tests/core/scoring_fixture.h"
-#include "ui/beam/engine_job.h"
+#include "ui/common/engine_job.h"
 
 #include <QMetaObject>
 #include <QSemaphore>

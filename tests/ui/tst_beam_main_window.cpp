@@ -7,15 +7,15 @@
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_panel.h"
 #include "ui/beam/beam_view.h"
-#include "ui/beam/engine_task.h"
-#include "ui/engine_client.h"
+#include "ui/common/engine_task.h"
+#include "ui/engine/engine_client.h"
 #include "ui/beam/nbest_model.h"
 #include "ui/beam/sweep_view.h"
 #include "ui/main_window.h"
-#include "ui/prompt_pane.h"
-#include "ui/response_pane.h"
-#include "ui/reward_editor.h"
-#include "ui/workbench.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
+#include "ui/common/reward_editor.h"
+#include "ui/editor/workbench.h"
 
 #include <QAction>
 #include <QDockWidget>

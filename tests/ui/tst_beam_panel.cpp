@@ -11,7 +11,7 @@
 #include "ui/beam/beam_view.h"
 #include "ui/beam/nbest_model.h"
 #include "ui/beam/sweep_view.h"
-#include "ui/reward_editor.h"
+#include "ui/common/reward_editor.h"
 
 #include <QLineEdit>
 #include <QProgressBar>

@@ -13,7 +13,7 @@
 #include "ui/beam/beam_tree_view.h"
 #include "ui/beam/beam_view.h"
 #include "ui/beam/nbest_model.h"
-#include "ui/reward_colormap.h"
+#include "ui/common/reward_colormap.h"
 
 #include <QCheckBox>
 #include <QDir>

@@ -2,10 +2,10 @@
 // item 3): turns with a role and a text, added, edited and removed, carried into the score
 // request; plain text with any other template.
 #include "core/engine/reward_scorer.h"
-#include "ui/conversation_editor.h"
-#include "ui/engine_client.h"
-#include "ui/prompt_pane.h"
-#include "ui/workbench.h"
+#include "ui/editor/conversation_editor.h"
+#include "ui/engine/engine_client.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/workbench.h"
 
 #include <QComboBox>
 #include <QPlainTextEdit>

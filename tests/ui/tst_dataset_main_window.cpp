@@ -7,10 +7,10 @@
 #include "ui/dataset/dataset_model.h"
 #include "ui/dataset/dataset_view.h"
 #include "ui/main_window.h"
-#include "ui/prompt_pane.h"
-#include "ui/response_pane.h"
-#include "ui/reward_editor.h"
-#include "ui/workbench.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
+#include "ui/common/reward_editor.h"
+#include "ui/editor/workbench.h"
 
 #include <QAction>
 #include <QDockWidget>

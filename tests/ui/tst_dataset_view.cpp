@@ -5,7 +5,7 @@
 #include "tests/common/tolerances.h"
 #include "ui/dataset/dataset_model.h"
 #include "ui/dataset/dataset_view.h"
-#include "ui/engine_client.h"
+#include "ui/engine/engine_client.h"
 
 #include <qcustomplot.h>
 

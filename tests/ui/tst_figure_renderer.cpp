@@ -1,7 +1,7 @@
 // Figure export (issue #6 item 5): PNG/SVG/PDF exist, are valid and have the requested size.
 
-#include "ui/figure_renderer.h"
-#include "ui/reward_colormap.h"
+#include "ui/common/figure_renderer.h"
+#include "ui/common/reward_colormap.h"
 
 #include <QFile>
 #include <QImage>

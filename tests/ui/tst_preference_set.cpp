@@ -1,6 +1,6 @@
 // Preference JSONL for compare mode (issue #6 item 4): parsing with warnings, accuracy.
 
-#include "ui/preference_set.h"
+#include "ui/editor/preference_set.h"
 
 #include <QTest>
 

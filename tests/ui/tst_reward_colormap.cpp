@@ -1,6 +1,6 @@
 // The diverging reward colormap (issue #6 item 2): white at 0, blue up, red down, symmetric.
 
-#include "ui/reward_colormap.h"
+#include "ui/common/reward_colormap.h"
 
 #include <QTest>
 

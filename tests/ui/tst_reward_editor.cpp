@@ -1,8 +1,8 @@
 // The token-colored editor (issue #6 items 2-3): recoloring never moves the caret nor touches the
 // undo stack; stale scores color only the unchanged prefix; substitution is one undo step.
 
-#include "ui/reward_colormap.h"
-#include "ui/reward_editor.h"
+#include "ui/common/reward_colormap.h"
+#include "ui/common/reward_editor.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -7,15 +7,15 @@
 #include "fixture_models.h"
 
 #include "ui/app_actions.h"
-#include "ui/compare_panel.h"
-#include "ui/engine_client.h"
+#include "ui/editor/compare_panel.h"
+#include "ui/engine/engine_client.h"
 #include "ui/main_window.h"
-#include "ui/prompt_pane.h"
-#include "ui/response_pane.h"
-#include "ui/reward_colormap.h"
-#include "ui/reward_editor.h"
-#include "ui/token_inspector.h"
-#include "ui/workbench.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
+#include "ui/common/reward_colormap.h"
+#include "ui/common/reward_editor.h"
+#include "ui/editor/token_inspector.h"
+#include "ui/editor/workbench.h"
 
 #if __has_include("ui/beam/beam_view.h")
 #include "ui/beam/beam_panel.h"

@@ -5,7 +5,7 @@
 #include "fixture_models.h"
 
 #include "ui/main_window.h"
-#include "ui/prompt_pane.h"
+#include "ui/editor/prompt_pane.h"
 
 #include <QApplication>
 #include <QDir>

@@ -1,6 +1,6 @@
 // Per-token data export (issue #6 item 5): CSV, JSON and HTML carry every token's numbers.
 
-#include "ui/token_data_export.h"
+#include "ui/editor/token_data_export.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

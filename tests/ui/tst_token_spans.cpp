@@ -1,6 +1,6 @@
 // Byte spans (UTF-8) to UTF-16 positions, and the token under a position (issue #6).
 
-#include "ui/token_spans.h"
+#include "ui/common/token_spans.h"
 
 #include <QTest>
 

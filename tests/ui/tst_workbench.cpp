@@ -9,12 +9,12 @@
 #include "held_job.h"
 
 #include "core/engine/reward_scorer.h"
-#include "ui/compare_panel.h"
-#include "ui/engine_client.h"
-#include "ui/prompt_pane.h"
-#include "ui/response_pane.h"
-#include "ui/reward_editor.h"
-#include "ui/workbench.h"
+#include "ui/editor/compare_panel.h"
+#include "ui/engine/engine_client.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
+#include "ui/common/reward_editor.h"
+#include "ui/editor/workbench.h"
 
 #include <QAbstractButton>
 #include <QJsonArray>

@@ -3,11 +3,11 @@
 #include "ui/beam/beam_jobs.h"
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_text.h"
-#include "ui/beam/engine_task.h"
+#include "ui/common/engine_task.h"
 #include "ui/beam/nbest_model.h"
-#include "ui/color_bar.h"
-#include "ui/reward_colormap.h"
-#include "ui/reward_editor.h"
+#include "ui/common/color_bar.h"
+#include "ui/common/reward_colormap.h"
+#include "ui/common/reward_editor.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -10,7 +10,7 @@
 
 #include "core/engine/beam_scoring.h"
 #include "core/engine/beam_trace.h"
-#include "ui/beam/engine_job.h"
+#include "ui/common/engine_job.h"
 
 #include <QElapsedTimer>
 #include <QWidget>

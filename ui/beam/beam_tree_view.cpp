@@ -1,6 +1,6 @@
 #include "ui/beam/beam_tree_view.h"
 
-#include "ui/reward_colormap.h"
+#include "ui/common/reward_colormap.h"
 
 #include <QHelpEvent>
 #include <QPainter>

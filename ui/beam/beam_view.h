@@ -5,7 +5,7 @@
 // widget a host wires up: setRunner, setPrompt, copyToResponse, cancel before the engine goes.
 // GUI thread only.
 
-#include "ui/beam/engine_job.h"
+#include "ui/common/engine_job.h"
 
 #include <QTabWidget>
 

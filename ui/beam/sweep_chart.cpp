@@ -1,6 +1,6 @@
 #include "ui/beam/sweep_chart.h"
 
-#include "ui/curves/figure_export.h"
+#include "ui/common/figure_export.h"
 
 #include <qcustomplot.h>
 

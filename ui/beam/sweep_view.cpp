@@ -1,7 +1,7 @@
 #include "ui/beam/sweep_view.h"
 
 #include "ui/beam/beam_jobs.h"
-#include "ui/beam/engine_task.h"
+#include "ui/common/engine_task.h"
 #include "ui/beam/sweep_chart.h"
 #include "ui/beam/sweep_inputs.h"
 

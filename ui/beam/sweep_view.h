@@ -9,7 +9,7 @@
 // through the EngineRunner (engine_job.h); cancel stops between search steps. GUI thread only.
 
 #include "core/engine/beam_scoring.h"
-#include "ui/beam/engine_job.h"
+#include "ui/common/engine_job.h"
 
 #include <QElapsedTimer>
 #include <QStringList>

@@ -1,6 +1,6 @@
 #include "ui/curves/curve_plotter.h"
 
-#include "ui/curves/figure_export.h"
+#include "ui/common/figure_export.h"
 
 #include "core/logs/log_export.h"
 #include "core/logs/smoothing.h"

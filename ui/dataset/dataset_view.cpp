@@ -1,7 +1,7 @@
 #include "ui/dataset/dataset_view.h"
 
-#include "ui/beam/engine_task.h"
-#include "ui/curves/figure_export.h"
+#include "ui/common/engine_task.h"
+#include "ui/common/figure_export.h"
 #include "ui/dataset/dataset_chart.h"
 #include "ui/dataset/dataset_export.h"
 #include "ui/dataset/dataset_filter.h"

@@ -9,7 +9,7 @@
 // GUI thread only.
 
 #include "core/engine/reward_scorer.h"
-#include "ui/beam/engine_job.h"
+#include "ui/common/engine_job.h"
 #include "ui/dataset/dataset_file.h"
 
 #include <QElapsedTimer>
@@ -41,7 +41,7 @@ public:
     /// Cancels a running scoring job (its outcome is dropped).
     ~DatasetView() override;
 
-    /// See ui/beam/engine_job.h: the host posts each job to the thread that owns the models.
+    /// See ui/common/engine_job.h: the host posts each job to the thread that owns the models.
     void setRunner(EngineRunner runner);
     /// Template and EOS option of the next run (the editor's), and the beta the engine holds
     /// (shown with the results; the engine applies its own). Rows scored with other settings
@@ -69,7 +69,7 @@ public:
 
     /// Writes the rows shown (filtered, in their sorted order) as .csv or .jsonl.
     bool exportTable(const QString& path, QString* error = nullptr) const;
-    /// Writes the histogram as .png, .svg or .pdf (ui/curves/figure_export.h).
+    /// Writes the histogram as .png, .svg or .pdf (ui/common/figure_export.h).
     bool exportHistogram(const QString& path, QString* error = nullptr);
     /// Source-model rows shown in the table, top to bottom.
     std::vector<int> shownRows() const;
