@@ -111,6 +111,14 @@ public:
 
 private:
     CausalLm() = default;
+    /// Attention of q [B, heads, T, D] over the rows' own keys k, v [B, kvHeads, past+T, D];
+    /// returns [B, T, heads*D].
+    at::Tensor causalAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                               int64_t past, double scale) const;
+    /// The same with a prefix pk, pv [1, kvHeads, P, D] shared by every row (beam search).
+    at::Tensor prefixAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                               const at::Tensor& pk, const at::Tensor& pv, int64_t past,
+                               double scale) const;
     at::Tensor attention(int layer, const LayerWeights& w, const at::Tensor& x, int64_t past,
                          KvCache* cache, int64_t adapterRows) const;
     at::Tensor mlp(const LayerWeights& w, const at::Tensor& x, int64_t adapterRows) const;

@@ -6,6 +6,9 @@
 #include "core/engine/model.h"
 #include "core/engine/sequence.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -18,6 +21,8 @@ private slots:
     void incrementalEqualsFull();
     void truncateThenExtend_data() { incrementalEqualsFull_data(); }
     void truncateThenExtend();
+    void longSequencesAcrossAttentionBlocks_data();
+    void longSequencesAcrossAttentionBlocks();
     void forkIsIndependent();
     void cancelLeavesSequenceIntact();
     void contextOverflowIsAnError();
@@ -45,6 +50,31 @@ bool matchesFull(const QString& what, const std::vector<double>& a, const std::v
     return d.report(what, cl::tol::kLogprobMaxF32VsF32) && d.mean() <= cl::tol::kLogprobMeanF32VsF32;
 }
 
+/// The fixture folder with max_position_embeddings raised to 512 (the weights are linked, not
+/// copied): rotary models have no learned positions, so only the declared limit changes.
+QString widenedCopy(const QString& fixture, const QString& dir) {
+    QFile in(fixture + "/config.json");
+    if (!in.open(QIODevice::ReadOnly)) {
+        return fixture;
+    }
+    QJsonObject config = QJsonDocument::fromJson(in.readAll()).object();
+    if (config.value("max_position_embeddings").toInt() >= 512) {
+        return fixture;
+    }
+    config["max_position_embeddings"] = 512;
+    for (const QFileInfo& f : QDir(fixture).entryInfoList(QDir::Files)) {
+        if (f.fileName() != "config.json") {
+            QFile::link(f.absoluteFilePath(), dir + "/" + f.fileName());
+        }
+    }
+    QFile out(dir + "/config.json");
+    if (!out.open(QIODevice::WriteOnly)) {
+        return fixture;
+    }
+    out.write(QJsonDocument(config).toJson());
+    return dir;
+}
+
 } // namespace
 
 void TestSequence::incrementalEqualsFull_data() {
@@ -69,6 +99,43 @@ void TestSequence::incrementalEqualsFull() {
     QCOMPARE(seq.length(), int64_t(40));
     QVERIFY(std::isnan(seq.logprobs()[0]));
     QVERIFY(matchesFull(name + " one-token extends vs full", seq.logprobs(), full.value(), 1));
+}
+
+void TestSequence::longSequencesAcrossAttentionBlocks_data() {
+    QTest::addColumn<QString>("name");
+    // Rotary models given 512 positions (widened copies below); mistral_swa16's window of 16
+    // crosses every block boundary; stories260k is a real trained Llama with 512 positions.
+    for (const char* n : {"models/gpt_neox_parallel", "models/llama_gqa", "models/mistral_swa16",
+                          "models/gemma", "stories260k"}) {
+        QTest::newRow(n) << QString::fromLatin1(n);
+    }
+}
+
+void TestSequence::longSequencesAcrossAttentionBlocks() {
+    // Issue #20: a pass over T tokens runs its queries in blocks of 128, each against the keys
+    // it sees. 300 tokens in one pass (3 blocks), in chunks that start mid-block (past > 0), and
+    // one token at a time (no blocking at all) must give the same numbers.
+    CL_REQUIRE_FIXTURES();
+    QFETCH(QString, name);
+    QTemporaryDir dir;
+    const QString folder = widenedCopy(cl::test::fixturePath(name), dir.path());
+    auto model = cl::Model::load(folder.toStdString());
+    QVERIFY2(model.ok(), model.error().c_str());
+    const auto ids = randomIds(300, 256, 11); // within every vocabulary (stories260k: 512)
+    auto full = model.value()->logprobs(ids);
+    QVERIFY2(full.ok(), full.error().c_str());
+    cl::Sequence single(*model.value());
+    for (int32_t id : ids) {
+        QVERIFY(single.append({id}).ok());
+    }
+    QVERIFY(matchesFull(name + " one-token extends vs one 300-token pass", single.logprobs(),
+                        full.value(), 1));
+    cl::Sequence chunked(*model.value());
+    for (auto [from, to] : {std::pair{0, 75}, {75, 225}, {225, 300}}) {
+        QVERIFY(chunked.append({ids.begin() + from, ids.begin() + to}).ok());
+    }
+    QVERIFY(matchesFull(name + " 75+150+75-token extends vs one pass", chunked.logprobs(),
+                        full.value(), 1));
 }
 
 void TestSequence::truncateThenExtend() {
