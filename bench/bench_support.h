@@ -26,6 +26,23 @@ inline std::string pythia70mConfig() {
       "hidden_act":"gelu","tie_word_embeddings":false,"bos_token_id":0,"eos_token_id":0})";
 }
 
+/// The arithmetic of one model's full scoring pass, counted as a dense implementation needs
+/// it: 2 FLOPs per multiply-add of the projections over every token, causal attention (each
+/// query against the keys it sees), and the output head over the scored positions only.
+struct ShapeForFlops {
+    int64_t hidden, intermediate, layers, heads, vocab;
+    bool gatedMlp = false;
+};
+
+inline ShapeForFlops pythia70mShape() { return {512, 2048, 6, 8, 50304}; }
+
+inline double fullPassGflops(const ShapeForFlops& s, int64_t tokens, int64_t scored) {
+    const double H = static_cast<double>(s.hidden), n = static_cast<double>(tokens);
+    const double projections = 3 * H * H + H * H + (s.gatedMlp ? 3 : 2) * H * s.intermediate;
+    const double attention = 2 * H * n * (n + 1) / 2; // QK^T and PV over the causal pairs
+    const double body = s.layers * (2 * n * projections + 2 * attention);
+    return (body + 2 * H * s.vocab * static_cast<double>(scored)) / 1e9;
+}
 
 /// Same, in a child process (keeps the parent's peak RSS clean). Skips existing folders.
 inline std::string randomModelFolder(const std::string& name, unsigned seed,

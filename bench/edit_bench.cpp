@@ -2,7 +2,9 @@
 // 512-token prompt and a 64-token response; p50/p95 latency of rescoring after a one-token
 // replacement near the end, the middle and the start of the response, against a full rescore of
 // both models in the same run. Last line: edit_end_p50_ms=.. edit_mid_p50_ms=..
-// edit_start_p50_ms=.. full_p50_ms=.. ratio=.. (ratio = edit_end / full).
+// edit_start_p50_ms=.. full_p50_ms=.. ratio=.. (ratio = edit_end / full)
+// full_gflops_per_s=.. (both models' arithmetic over full_p50, bench_support.h) full_efficiency=..
+// (that rate over a 512x2048x2048 matmul timed in the same run; issue #20).
 #include "bench_support.h"
 
 #include "core/engine/reward_scorer.h"
@@ -65,9 +67,13 @@ int main(int argc, char** argv) {
     }
     std::printf("peak RSS %.0f MiB\n", bench::peakRssMiB());
     const double fullP50 = bench::quantile(full, 0.5);
+    const double gflop = 2 * bench::fullPassGflops(bench::pythia70mShape(), 576, 64);
+    const double rate = gflop / (fullP50 / 1000.0);
+    const double matmul = runtime::measureMatmulGflops();
+    std::printf("full pass %.1f GFLOP (two models), matmul %.0f GFLOP/s\n", gflop, matmul);
     std::printf("edit_end_p50_ms=%.1f edit_mid_p50_ms=%.1f edit_start_p50_ms=%.1f "
-                "full_p50_ms=%.1f ratio=%.3f\n",
+                "full_p50_ms=%.1f ratio=%.3f full_gflops_per_s=%.1f full_efficiency=%.2f\n",
                 bench::quantile(end, 0.5), bench::quantile(mid, 0.5), bench::quantile(start, 0.5),
-                fullP50, bench::quantile(end, 0.5) / fullP50);
+                fullP50, bench::quantile(end, 0.5) / fullP50, rate, rate / matmul);
     return 0;
 }
