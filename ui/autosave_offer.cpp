@@ -2,6 +2,7 @@
 
 #include "ui/main_window.h"
 #include "ui/session.h"
+#include "ui/window/autosave_controller.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -12,7 +13,7 @@
 namespace cl {
 
 QMessageBox* AutosaveOffer::show(MainWindow* window) {
-    const QString path = MainWindow::autosavePath();
+    const QString path = AutosaveController::path();
     if (!QFileInfo::exists(path) || !Session::load(path).ok()) {
         return nullptr;
     }

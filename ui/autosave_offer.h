@@ -12,7 +12,7 @@ class MainWindow;
 
 class AutosaveOffer {
 public:
-    /// When MainWindow::autosavePath() holds a readable session (the last run did not exit
+    /// When AutosaveController::path() holds a readable session (the last run did not exit
     /// cleanly), shows a non-blocking question over `window`: Restore applies it
     /// (MainWindow::restoreAutosave), Discard deletes the file. Returns the box (named
     /// "autosaveOffer", buttons "restoreButton" / "discardButton"), or nullptr when there is

@@ -2,27 +2,33 @@
 
 #include "ui/app_actions.h"
 #include "ui/checkpoint_watcher.h"
+#include "ui/common/reward_editor.h"
 #include "ui/editor/compare_panel.h"
-#include "ui/engine/engine_client.h"
-#include "ui/model_panel.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/common/reward_editor.h"
 #include "ui/editor/running_total_strip.h"
-#include "ui/theme.h"
 #include "ui/editor/token_inspector.h"
 #include "ui/editor/workbench.h"
-
-#include "ui/curves/curves_view.h"
-#include "ui/beam/beam_view.h"
+#include "ui/engine/engine_client.h"
+#include "ui/model_panel.h"
+#include "ui/theme.h"
+#include "ui/window/autosave_controller.h"
 #include "ui/window/dataset_dock.h"
+#include "ui/window/demo_launcher.h"
+#include "ui/window/drop_handler.h"
+#include "ui/window/export_controller.h"
+#include "ui/window/pair_loader.h"
+#include "ui/window/recent_pairs_menu.h"
+#include "ui/window/session_controller.h"
+
+#include "ui/beam/beam_view.h"
+#include "ui/curves/curves_view.h"
 #include "ui/dataset/dataset_view.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -42,7 +48,6 @@ namespace cl {
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName("mainWindow");
     setWindowIcon(QIcon(":/icons/creditlens.svg"));
-    setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     // Issue #17: the right docks (inspector, models) run the full height; the bottom ones
     // (curves, beam) sit under the editor, so opening the curves no longer squeezes the
@@ -62,6 +67,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     centreLayout->addWidget(m_workbench, 1);
     centreLayout->addWidget(m_compare);
     setCentralWidget(centre);
+    createControllers();
     createDocks();
 
     m_statusLabel = new QLabel(tr("No models loaded: File → Open policy… (Ctrl+O)"), this);
@@ -76,15 +82,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancelButton);
 
-    // Not a debounce: the first edit starts the timer and later ones do not restart it, so
-    // text typed without a pause is on disk at most a second later (issue #18 item 4).
-    m_autosave.setSingleShot(true);
-    m_autosave.setInterval(1000);
-    connect(&m_autosave, &QTimer::timeout, this, &MainWindow::writeAutosave);
-
     connectActions();
+    connectControllers();
     connectEngine();
-    rebuildRecentMenu();
     resize(1280, 820);
     restoreWindowState();
     updateTitle();
@@ -94,6 +94,23 @@ MainWindow::~MainWindow() {
     m_beam->cancel(); // before the engine thread is asked to finish (BeamView contract)
     m_datasetDock->view()->cancel();
     m_engine->cancel();
+}
+
+void MainWindow::createControllers() {
+    m_pairs = new PairLoader(m_engine, this);
+    m_sessions = new SessionController(this, m_workbench, m_compare, m_actions, m_engine, m_pairs);
+    m_autosave = new AutosaveController(
+        [this] { return m_sessions->current(); },
+        [this](const Session& session) {
+            m_sessions->apply(session);
+            m_sessions->setModified(true); // restored work is not saved anywhere yet
+            statusBar()->showMessage(tr("Restored unsaved work from the last run."), 8000);
+        },
+        this);
+    m_recent = new RecentPairsMenu(m_actions->recentPairsMenu(), this);
+    m_drops = new DropHandler(this);
+    m_demo = new DemoLauncher(m_sessions, m_pairs, m_workbench->promptPane(), this);
+    m_exports = new ExportController(this, m_workbench);
 }
 
 void MainWindow::createDocks() {
@@ -125,10 +142,6 @@ void MainWindow::createDocks() {
         m_curvesDock);
     connect(this, &MainWindow::pairLoaded, m_datasetDock, &DatasetDock::pairLoaded);
 }
-
-DatasetView* MainWindow::datasetView() const { return m_datasetDock->view(); }
-
-bool MainWindow::openDataset(const QString& path) { return m_datasetDock->openFile(path); }
 
 void MainWindow::createBeamDock() {
     m_beam = new BeamView(this);
@@ -195,14 +208,16 @@ void MainWindow::openTrainingLogs(const QStringList& paths) {
 
 void MainWindow::connectActions() {
     AppActions* a = m_actions;
-    connect(a->openPolicy, &QAction::triggered, this, [this] { chooseFolder(true); });
-    connect(a->openReference, &QAction::triggered, this, [this] { chooseFolder(false); });
-    connect(a->openSession, &QAction::triggered, this, &MainWindow::chooseSessionToOpen);
-    connect(a->saveSession, &QAction::triggered, this, [this] { saveSession(false); });
-    connect(a->saveSessionAs, &QAction::triggered, this, [this] { saveSession(true); });
-    connect(a->exportFigure, &QAction::triggered, this, &MainWindow::exportFigure);
-    connect(a->exportData, &QAction::triggered, this, &MainWindow::exportData);
-    connect(a->copyHtml, &QAction::triggered, this, &MainWindow::copyHtml);
+    connect(a->openPolicy, &QAction::triggered, m_pairs, [this] { m_pairs->chooseFolder(true); });
+    connect(a->openReference, &QAction::triggered, m_pairs,
+            [this] { m_pairs->chooseFolder(false); });
+    connect(a->openSession, &QAction::triggered, m_sessions, &SessionController::chooseAndOpen);
+    connect(a->saveSession, &QAction::triggered, m_sessions, [this] { m_sessions->save(false); });
+    connect(a->saveSessionAs, &QAction::triggered, m_sessions,
+            [this] { m_sessions->save(true); });
+    connect(a->exportFigure, &QAction::triggered, m_exports, &ExportController::exportFigure);
+    connect(a->exportData, &QAction::triggered, m_exports, &ExportController::exportData);
+    connect(a->copyHtml, &QAction::triggered, m_exports, &ExportController::copyHtml);
     connect(a->quit, &QAction::triggered, this, &QWidget::close);
     auto focusedEditor = [this]() -> QPlainTextEdit* {
         if (auto* e = qobject_cast<QPlainTextEdit*>(QApplication::focusWidget())) {
@@ -255,7 +270,7 @@ void MainWindow::connectActions() {
     });
     connect(a->nextPair, &QAction::triggered, m_compare, &ComparePanel::next);
     connect(a->previousPair, &QAction::triggered, m_compare, &ComparePanel::previous);
-    connect(a->openDemo, &QAction::triggered, this, &MainWindow::openDemo);
+    connect(a->openDemo, &QAction::triggered, m_demo, &DemoLauncher::open);
     connect(a->about, &QAction::triggered, this, &MainWindow::showAbout);
     connect(a->aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
@@ -271,16 +286,14 @@ void MainWindow::connectActions() {
     connect(m_workbench, &Workbench::tokenActivated, this, &MainWindow::inspectToken);
     connect(m_workbench, &Workbench::pairScored, m_compare, &ComparePanel::setPairScores);
     connect(m_workbench, &Workbench::contentChanged, this, [this] {
-        if (!m_applying) {
-            setModified(true);
+        if (!m_sessions->isApplying()) {
+            m_sessions->setModified(true);
             m_compare->markEdited();
         }
         if (m_inspector->slot() >= 0 && !m_workbench->isCurrent(m_inspector->slot())) {
             clearInspection(); // the inspected token's text changed
         }
-        if (!m_autosave.isActive()) {
-            m_autosave.start();
-        }
+        m_autosave->noteEdit();
     });
     connect(m_compare, &ComparePanel::pairSelected, this, &MainWindow::showPreferencePair);
     connect(m_inspector, &TokenInspector::substitute, this,
@@ -288,6 +301,30 @@ void MainWindow::connectActions() {
                 m_workbench->responsePane(slot)->editor()->substituteToken(index, text);
             });
     connect(m_cancelButton, &QPushButton::clicked, m_engine, &EngineClient::cancel);
+}
+
+void MainWindow::connectControllers() {
+    auto showMessage = [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); };
+    connect(m_pairs, &PairLoader::folderMissing, this,
+            [showMessage](const QString& text) { showMessage(text, 8000); });
+    connect(m_pairs, &PairLoader::loadStarted, this, &MainWindow::showLoadStarted);
+    connect(m_sessions, &SessionController::pathChanged, this, &MainWindow::updateTitle);
+    connect(m_sessions, &SessionController::modifiedChanged, this, &QWidget::setWindowModified);
+    connect(m_sessions, &SessionController::message, this, showMessage);
+    connect(m_sessions, &SessionController::failed, this, &MainWindow::showError);
+    connect(m_recent, &RecentPairsMenu::pairChosen, m_pairs,
+            [this](const QString& policy, const QString& reference) {
+                m_pairs->open(policy, reference);
+            });
+    connect(m_drops, &DropHandler::sessionDropped, m_sessions, &SessionController::openFile);
+    connect(m_drops, &DropHandler::preferencesDropped, m_sessions,
+            &SessionController::openPreferences);
+    connect(m_drops, &DropHandler::logsDropped, this, &MainWindow::openTrainingLogs);
+    connect(m_drops, &DropHandler::modelFoldersDropped, m_pairs, &PairLoader::openFolders);
+    connect(m_demo, &DemoLauncher::trainingLogsFound, this, &MainWindow::openTrainingLogs);
+    connect(m_demo, &DemoLauncher::failed, this, &MainWindow::showError);
+    connect(m_exports, &ExportController::message, this, showMessage);
+    connect(m_exports, &ExportController::failed, this, &MainWindow::showError);
 }
 
 void MainWindow::connectEngine() {
@@ -305,25 +342,16 @@ void MainWindow::connectEngine() {
                 m_cancelButton->hide();
                 m_models->setModels(policy, reference);
                 showLoadWarnings();
-                addRecentPair(m_engine->policyDir(), m_engine->referenceDir());
+                m_recent->add(m_engine->policyDir(), m_engine->referenceDir());
                 m_lastError.clear();
                 updateTitle();
-                m_applying = true;
-                applyDefaultTemplate();
-                if (!m_pendingPrompt.isNull()) {
-                    m_workbench->promptPane()->setPrompt(m_pendingPrompt);
-                }
-                if (!m_pendingResponse.isNull()) {
-                    m_workbench->responsePane(0)->editor()->setPlainText(m_pendingResponse);
-                }
-                m_applying = false;
-                m_pendingPrompt = m_pendingResponse = QString();
+                m_sessions->whileApplying(
+                    [this] { m_pairs->fillEditors(m_workbench, DemoLauncher::demoDir()); });
                 clearInspection();
                 m_workbench->resetScores();
                 emit pairLoaded();
             });
     connect(m_engine, &EngineClient::loadFailed, this, [this](const QString& message) {
-        m_keepTemplate = false;
         m_progress->hide();
         m_cancelButton->hide();
         m_lastError = message;
@@ -373,14 +401,14 @@ void MainWindow::clearInspection() {
 }
 
 void MainWindow::showPreferencePair(const PreferencePair& pair) {
-    m_applying = true;
-    if (!m_actions->compareMode->isChecked()) {
-        m_actions->compareMode->setChecked(true);
-    }
-    m_workbench->promptPane()->setPrompt(pair.prompt);
-    m_workbench->responsePane(0)->editor()->setPlainText(pair.chosen);
-    m_workbench->responsePane(1)->editor()->setPlainText(pair.rejected);
-    m_applying = false;
+    m_sessions->whileApplying([&] {
+        if (!m_actions->compareMode->isChecked()) {
+            m_actions->compareMode->setChecked(true);
+        }
+        m_workbench->promptPane()->setPrompt(pair.prompt);
+        m_workbench->responsePane(0)->editor()->setPlainText(pair.chosen);
+        m_workbench->responsePane(1)->editor()->setPlainText(pair.rejected);
+    });
     m_workbench->rescoreNow();
 }
 
@@ -400,15 +428,10 @@ void MainWindow::updateTitle() {
                    .arg(QFileInfo(m_engine->policyDir()).fileName(),
                         QFileInfo(m_engine->referenceDir()).fileName());
     }
-    const QString session =
-        m_sessionPath.isEmpty() ? tr("untitled") : QFileInfo(m_sessionPath).fileName();
+    const QString path = m_sessions->path();
+    const QString session = path.isEmpty() ? tr("untitled") : QFileInfo(path).fileName();
     setWindowTitle(QString("%1 — %2[*]").arg(session, pair));
-    setWindowModified(m_modified);
-}
-
-void MainWindow::setModified(bool modified) {
-    m_modified = modified;
-    setWindowModified(modified);
+    setWindowModified(m_sessions->isModified());
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {
@@ -447,13 +470,12 @@ void MainWindow::saveWindowState() const {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (!confirmDiscard()) {
+    if (!m_sessions->confirmDiscard()) {
         event->ignore();
         return;
     }
     saveWindowState();
-    m_autosave.stop();
-    QFile::remove(autosavePath()); // a clean exit: nothing to restore next time
+    m_autosave->discard(); // a clean exit: nothing to restore next time
     event->accept();
 }
 

@@ -1,12 +1,13 @@
 #pragma once
-// The application window. It only wires widgets together: the actions (AppActions), the editor
-// workbench, the docks (models, token inspector, compare) and the EngineClient that owns the
-// worker thread. File-related wiring (load, sessions, export, autosave) is in main_window_io.cpp.
+// The application window. It only wires widgets and controllers together: the actions
+// (AppActions), the editor workbench, the docks (models, token inspector, beam search, training
+// curves, dataset), the EngineClient that owns the worker thread, and the controllers of
+// ui/window/ (pair loading, sessions, autosave, recent pairs, drag and drop, the demo, exports).
+// The public file operations below forward to those controllers (main_window_io.cpp).
 
 #include "ui/session.h"
 
 #include <QMainWindow>
-#include <QTimer>
 
 class QDockWidget;
 class QLabel;
@@ -16,13 +17,20 @@ class QPushButton;
 namespace cl {
 
 class AppActions;
+class AutosaveController;
 class BeamView;
 class ComparePanel;
 class CurvesView;
 class DatasetDock;
 class DatasetView;
+class DemoLauncher;
+class DropHandler;
 class EngineClient;
+class ExportController;
 class ModelPanel;
+class PairLoader;
+class RecentPairsMenu;
+class SessionController;
 class TokenInspector;
 class Workbench;
 struct PreferencePair;
@@ -71,7 +79,7 @@ public:
     /// The demo folder (installed share/creditlens/demo, else the source tree's), or empty.
     static QString demoDir();
 
-    bool isModified() const { return m_modified; }
+    bool isModified() const;
     void setModified(bool modified);
     /// The last load error shown (for tests), empty if none.
     QString lastError() const { return m_lastError; }
@@ -85,14 +93,14 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
-    void dragEnterEvent(QDragEnterEvent* event) override;
-    void dropEvent(QDropEvent* event) override;
 
 private:
+    void createControllers();
     void createDocks();
     void createCurvesDock();
     void createBeamDock();
     void connectActions();
+    void connectControllers();
     void connectEngine();
     void showAbout();
     void showError(const QString& title, const QString& message);
@@ -102,21 +110,9 @@ private:
     void updateStatus();
     void updateTitle();
     // main_window_io.cpp
-    void chooseFolder(bool policy);
-    void startLoad();
+    void showLoadStarted();
     void showLoadWarnings();
-    void applyDefaultTemplate();
     void updateTemplateWarning();
-    void addRecentPair(const QString& policy, const QString& reference);
-    void rebuildRecentMenu();
-    void exportFigure();
-    void exportData();
-    void copyHtml();
-    void chooseSessionToOpen();
-    bool saveSession(bool askPath);
-    void writeAutosave();
-
-    bool confirmDiscard();
 
     AppActions* m_actions = nullptr;
     EngineClient* m_engine = nullptr;
@@ -131,17 +127,15 @@ private:
     QLabel* m_statusLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelButton = nullptr;
-    QTimer m_autosave;
-    QString m_policyDir;
-    QString m_referenceDir;
-    QString m_sessionPath;
-    QString m_pendingPrompt;
-    QString m_pendingResponse;
+    PairLoader* m_pairs = nullptr;
+    SessionController* m_sessions = nullptr;
+    AutosaveController* m_autosave = nullptr;
+    RecentPairsMenu* m_recent = nullptr;
+    DropHandler* m_drops = nullptr;
+    DemoLauncher* m_demo = nullptr;
+    ExportController* m_exports = nullptr;
     QString m_lastError;
     quint64 m_alternativesTag = 0;
-    bool m_modified = false;
-    bool m_applying = false; // programmatic edits: not the user's changes
-    bool m_keepTemplate = false; // the pair loading comes with its template (a session)
 };
 
 } // namespace cl
