@@ -6,17 +6,19 @@
 #include "ui/editor/compare_panel.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/editor/running_total_strip.h"
 #include "ui/editor/token_inspector.h"
 #include "ui/editor/workbench.h"
 #include "ui/engine/engine_client.h"
 #include "ui/model_panel.h"
 #include "ui/theme.h"
 #include "ui/window/autosave_controller.h"
+#include "ui/window/beam_dock.h"
+#include "ui/window/curves_dock.h"
 #include "ui/window/dataset_dock.h"
 #include "ui/window/demo_launcher.h"
 #include "ui/window/drop_handler.h"
 #include "ui/window/export_controller.h"
+#include "ui/window/inspection_controller.h"
 #include "ui/window/pair_loader.h"
 #include "ui/window/recent_pairs_menu.h"
 #include "ui/window/session_controller.h"
@@ -29,7 +31,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
@@ -40,7 +41,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
-#include <QTextCursor>
 #include <QVBoxLayout>
 
 namespace cl {
@@ -132,8 +132,9 @@ void MainWindow::createDocks() {
     tabifyDockWidget(inspectorDock, modelsDock);
     inspectorDock->raise();
     resizeDocks({inspectorDock}, {380}, Qt::Horizontal);
-    createCurvesDock();
-    createBeamDock();
+    m_curvesDock = new CurvesDock(this, m_actions);
+    m_curves = m_curvesDock->view();
+    m_beam = (new BeamDock(this, m_actions, m_engine, m_workbench, m_curvesDock))->view();
     m_datasetDock = new DatasetDock(
         this, m_actions, m_engine, m_workbench, m_compare,
         [this](const QString& prompt, const QString& chosen, const QString& rejected) {
@@ -141,70 +142,10 @@ void MainWindow::createDocks() {
         },
         m_curvesDock);
     connect(this, &MainWindow::pairLoaded, m_datasetDock, &DatasetDock::pairLoaded);
+    m_inspection = new InspectionController(m_workbench, m_inspector, m_engine, this);
 }
 
-void MainWindow::createBeamDock() {
-    m_beam = new BeamView(this);
-    auto* dock = new QDockWidget(tr("Beam search"), this);
-    dock->setObjectName("beamDock");
-    dock->setWidget(m_beam);
-    addDockWidget(Qt::BottomDockWidgetArea, dock);
-    if (m_curvesDock) {
-        tabifyDockWidget(m_curvesDock, dock); // bottom docks share one area as tabs
-    }
-    dock->hide();
-    QAction* toggle = dock->toggleViewAction();
-    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
-    m_actions->viewMenu()->addAction(toggle);
-    m_beam->setRunner([engine = m_engine](EngineJob job) { engine->runJob(std::move(job)); });
-    auto syncPrompt = [this] {
-        m_beam->setPrompt(m_workbench->promptPane()->prompt(),
-                          m_workbench->promptPane()->templateName());
-    };
-    connect(m_workbench->promptPane(), &PromptPane::inputChanged, this, syncPrompt);
-    syncPrompt();
-    connect(m_beam, &BeamView::copyToResponse, this, [this](const QString& text) {
-        // One undo step in the response editor, like any other edit.
-        QTextCursor cursor(m_workbench->responsePane(0)->editor()->document());
-        cursor.beginEditBlock();
-        cursor.select(QTextCursor::Document);
-        cursor.insertText(text);
-        cursor.endEditBlock();
-    });
-}
-
-void MainWindow::createCurvesDock() {
-    m_curves = new CurvesView(this);
-    m_curvesDock = new QDockWidget(tr("Training curves"), this);
-    m_curvesDock->setObjectName("curvesDock");
-    m_curvesDock->setWidget(m_curves);
-    addDockWidget(Qt::BottomDockWidgetArea, m_curvesDock);
-    m_curvesDock->hide();
-    QAction* toggle = m_curvesDock->toggleViewAction();
-    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
-    m_actions->viewMenu()->addAction(toggle);
-    QAction* open = m_actions->toolsMenu()->addAction(tr("Open &training logs…"));
-    open->setObjectName("actionOpenTrainingLogs");
-    open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
-    addAction(open);
-    connect(open, &QAction::triggered, this, [this] {
-        const QStringList paths = QFileDialog::getOpenFileNames(
-            this, tr("Open training logs"), {},
-            tr("Training logs (trainer_state.json *.jsonl *.csv *.log *.txt events.out.tfevents*);;"
-               "All files (*)"));
-        if (!paths.isEmpty()) {
-            openTrainingLogs(paths);
-        }
-    });
-    connect(m_curves, &CurvesView::message, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
-}
-
-void MainWindow::openTrainingLogs(const QStringList& paths) {
-    m_curvesDock->show();
-    m_curvesDock->raise();
-    m_curves->openPaths(paths);
-}
+void MainWindow::openTrainingLogs(const QStringList& paths) { m_curvesDock->openLogs(paths); }
 
 void MainWindow::connectActions() {
     AppActions* a = m_actions;
@@ -240,19 +181,7 @@ void MainWindow::connectActions() {
     });
     connect(a->pinColorRange, &QAction::toggled, this,
             [this](bool on) { m_workbench->setColorPinned(on, m_workbench->colorLimit()); });
-    auto theme = [](Theme t) {
-        ThemeManager::apply(t);
-        QSettings().setValue("view/theme", ThemeManager::toString(t));
-    };
-    connect(a->themeSystem, &QAction::triggered, this, [theme] { theme(Theme::System); });
-    connect(a->themeLight, &QAction::triggered, this, [theme] { theme(Theme::Light); });
-    connect(a->themeDark, &QAction::triggered, this, [theme] { theme(Theme::Dark); });
-    const Theme saved = ThemeManager::fromString(QSettings().value("view/theme").toString());
-    (saved == Theme::Dark ? a->themeDark : saved == Theme::Light ? a->themeLight : a->themeSystem)
-        ->setChecked(true);
-    if (saved != Theme::System) {
-        ThemeManager::apply(saved);
-    }
+    ThemeManager::connectActions(a->themeSystem, a->themeLight, a->themeDark);
     connect(a->focusPrompt, &QAction::triggered, this,
             [this] { m_workbench->promptPane()->editor()->setFocus(); });
     connect(a->focusResponse, &QAction::triggered, this,
@@ -261,13 +190,8 @@ void MainWindow::connectActions() {
             [this](bool on) { setWindowState(windowState().setFlag(Qt::WindowFullScreen, on)); });
     connect(a->rescore, &QAction::triggered, m_workbench, &Workbench::rescoreNow);
     connect(a->cancelWork, &QAction::triggered, m_engine, &EngineClient::cancel);
-    connect(a->openPreferences, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open preference pairs"), {}, tr("Preference JSONL (*.jsonl *.json)"));
-        if (!path.isEmpty()) {
-            openPreferenceFile(path);
-        }
-    });
+    connect(a->openPreferences, &QAction::triggered, m_sessions,
+            &SessionController::choosePreferences);
     connect(a->nextPair, &QAction::triggered, m_compare, &ComparePanel::next);
     connect(a->previousPair, &QAction::triggered, m_compare, &ComparePanel::previous);
     connect(a->openDemo, &QAction::triggered, m_demo, &DemoLauncher::open);
@@ -283,23 +207,15 @@ void MainWindow::connectActions() {
         const QSignalBlocker block(m_actions->pinColorRange);
         m_actions->pinColorRange->setChecked(true);
     });
-    connect(m_workbench, &Workbench::tokenActivated, this, &MainWindow::inspectToken);
     connect(m_workbench, &Workbench::pairScored, m_compare, &ComparePanel::setPairScores);
     connect(m_workbench, &Workbench::contentChanged, this, [this] {
         if (!m_sessions->isApplying()) {
             m_sessions->setModified(true);
             m_compare->markEdited();
         }
-        if (m_inspector->slot() >= 0 && !m_workbench->isCurrent(m_inspector->slot())) {
-            clearInspection(); // the inspected token's text changed
-        }
         m_autosave->noteEdit();
     });
     connect(m_compare, &ComparePanel::pairSelected, this, &MainWindow::showPreferencePair);
-    connect(m_inspector, &TokenInspector::substitute, this,
-            [this](int slot, int index, const QString& text) {
-                m_workbench->responsePane(slot)->editor()->substituteToken(index, text);
-            });
     connect(m_cancelButton, &QPushButton::clicked, m_engine, &EngineClient::cancel);
 }
 
@@ -325,6 +241,8 @@ void MainWindow::connectControllers() {
     connect(m_demo, &DemoLauncher::failed, this, &MainWindow::showError);
     connect(m_exports, &ExportController::message, this, showMessage);
     connect(m_exports, &ExportController::failed, this, &MainWindow::showError);
+    connect(m_curvesDock, &CurvesDock::message, this,
+            [showMessage](const QString& text) { showMessage(text, 8000); });
 }
 
 void MainWindow::connectEngine() {
@@ -347,7 +265,7 @@ void MainWindow::connectEngine() {
                 updateTitle();
                 m_sessions->whileApplying(
                     [this] { m_pairs->fillEditors(m_workbench, DemoLauncher::demoDir()); });
-                clearInspection();
+                m_inspection->clear();
                 m_workbench->resetScores();
                 emit pairLoaded();
             });
@@ -359,45 +277,9 @@ void MainWindow::connectEngine() {
         showError(tr("Could not load the models"), message);
         emit pairLoadFailed(message);
     });
-    connect(m_engine, &EngineClient::alternativesReady, this,
-            [this](quint64 tag, const Alternatives& alternatives) {
-                if (tag == m_alternativesTag) {
-                    m_inspector->setAlternatives(alternatives);
-                }
-            });
-    connect(m_engine, &EngineClient::alternativesFailed, this,
-            [this](quint64 tag, const QString& message) {
-                if (tag == m_alternativesTag) {
-                    m_inspector->setMessage(message);
-                }
-            });
     connect(m_engine, &EngineClient::jobFailed, this, [this](const QString& message) {
         showError(tr("The engine job failed"), message);
     });
-}
-
-void MainWindow::inspectToken(int slot, int index) {
-    const auto& score = m_workbench->score(slot);
-    if (!score || index < 0 || index >= static_cast<int>(score->tokens.size())) {
-        return;
-    }
-    clearInspection();
-    m_inspector->showToken(slot, index, score->tokens[index]);
-    m_workbench->responsePane(slot)->editor()->setInspectedToken(index);
-    m_inspector->parentWidget()->show();
-    m_inspector->parentWidget()->raise(); // it shares a tab with the model panel
-    m_workbench->responsePane(slot)->strip()->setHighlight(index);
-    ScoreRequest request = m_workbench->requestFor(slot);
-    request.response = m_workbench->responsePane(slot)->editor()->scoredText().toStdString();
-    m_alternativesTag = m_engine->requestAlternatives(request, index, 10, slot);
-}
-
-void MainWindow::clearInspection() {
-    for (int slot = 0; slot < Workbench::kSlots; ++slot) {
-        m_workbench->responsePane(slot)->editor()->setInspectedToken(-1);
-        m_workbench->responsePane(slot)->strip()->setHighlight(-1);
-    }
-    m_inspector->clear();
 }
 
 void MainWindow::showPreferencePair(const PreferencePair& pair) {

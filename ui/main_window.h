@@ -20,6 +20,7 @@ class AppActions;
 class AutosaveController;
 class BeamView;
 class ComparePanel;
+class CurvesDock;
 class CurvesView;
 class DatasetDock;
 class DatasetView;
@@ -27,6 +28,7 @@ class DemoLauncher;
 class DropHandler;
 class EngineClient;
 class ExportController;
+class InspectionController;
 class ModelPanel;
 class PairLoader;
 class RecentPairsMenu;
@@ -97,15 +99,11 @@ protected:
 private:
     void createControllers();
     void createDocks();
-    void createCurvesDock();
-    void createBeamDock();
     void connectActions();
     void connectControllers();
     void connectEngine();
     void showAbout();
     void showError(const QString& title, const QString& message);
-    void inspectToken(int slot, int index);
-    void clearInspection();
     void showPreferencePair(const PreferencePair& pair);
     void updateStatus();
     void updateTitle();
@@ -121,7 +119,7 @@ private:
     TokenInspector* m_inspector = nullptr;
     ComparePanel* m_compare = nullptr;
     CurvesView* m_curves = nullptr;
-    QDockWidget* m_curvesDock = nullptr;
+    CurvesDock* m_curvesDock = nullptr;
     BeamView* m_beam = nullptr;
     DatasetDock* m_datasetDock = nullptr;
     QLabel* m_statusLabel = nullptr;
@@ -134,8 +132,8 @@ private:
     DropHandler* m_drops = nullptr;
     DemoLauncher* m_demo = nullptr;
     ExportController* m_exports = nullptr;
+    InspectionController* m_inspection = nullptr;
     QString m_lastError;
-    quint64 m_alternativesTag = 0;
 };
 
 } // namespace cl

@@ -1,7 +1,9 @@
 #include "ui/theme.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QPalette>
+#include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
 
@@ -69,6 +71,21 @@ Theme ThemeManager::fromString(const QString& name) {
         return Theme::Dark;
     }
     return Theme::System;
+}
+
+void ThemeManager::connectActions(QAction* system, QAction* light, QAction* dark) {
+    auto choose = [](Theme t) {
+        apply(t);
+        QSettings().setValue("view/theme", toString(t));
+    };
+    QObject::connect(system, &QAction::triggered, system, [choose] { choose(Theme::System); });
+    QObject::connect(light, &QAction::triggered, light, [choose] { choose(Theme::Light); });
+    QObject::connect(dark, &QAction::triggered, dark, [choose] { choose(Theme::Dark); });
+    const Theme saved = fromString(QSettings().value("view/theme").toString());
+    (saved == Theme::Dark ? dark : saved == Theme::Light ? light : system)->setChecked(true);
+    if (saved != Theme::System) {
+        apply(saved);
+    }
 }
 
 } // namespace cl

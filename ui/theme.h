@@ -4,6 +4,8 @@
 
 #include <QString>
 
+class QAction;
+
 namespace cl {
 
 enum class Theme { System, Light, Dark };
@@ -14,6 +16,9 @@ public:
     static void apply(Theme theme);
     static QString toString(Theme theme);
     static Theme fromString(const QString& name); ///< unknown names give System
+    /// View → Theme: each action applies its theme and keeps it in QSettings ("view/theme");
+    /// the saved theme's action is checked and, unless it is System, applied now.
+    static void connectActions(QAction* system, QAction* light, QAction* dark);
 };
 
 } // namespace cl

@@ -152,6 +152,14 @@ bool SessionController::openPreferences(const QString& path) {
     return true;
 }
 
+void SessionController::choosePreferences() {
+    const QString path = QFileDialog::getOpenFileName(
+        m_window, tr("Open preference pairs"), {}, tr("Preference JSONL (*.jsonl *.json)"));
+    if (!path.isEmpty()) {
+        openPreferences(path);
+    }
+}
+
 bool SessionController::confirmDiscard() {
     if (!m_modified) {
         return true;

@@ -57,6 +57,8 @@ public:
     void chooseAndOpen();
     /// Opens a preference JSONL in the compare panel; false (with failed()) when unreadable.
     bool openPreferences(const QString& path);
+    /// Tools → Open preference pairs: asks for a file, then openPreferences().
+    void choosePreferences();
     /// With unsaved changes asks Save / Discard / Cancel; true when the caller may go on.
     bool confirmDiscard();
 
