@@ -1,7 +1,6 @@
 #include "app/cli/cli_util.h"
 
 #include "app/cli/commands.h"
-#include "core/engine/runtime.h"
 
 #include <charconv>
 #include <fstream>
@@ -73,10 +72,6 @@ void writeOutput(const std::string& path, const std::string& text) {
     if (!out || !(out << text)) {
         throw CliError("cannot write " + path);
     }
-}
-
-void applyThreads(int threads) {
-    cl::runtime::setThreads(threads);
 }
 
 } // namespace cl::cli

@@ -19,7 +19,8 @@ std::string readFile(const std::string& path);
 /// Writes text to path, or to stdout when path is empty or "-". Throws CliError.
 void writeOutput(const std::string& path, const std::string& text);
 
-/// Applies --threads (0 = keep the default: all cores, or CREDITLENS_THREADS).
+/// Applies --threads (0 = keep the default: all cores, or CREDITLENS_THREADS). Engine binary only
+/// (cli_threads.cpp).
 void applyThreads(int threads);
 
 } // namespace cl::cli

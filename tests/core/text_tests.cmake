@@ -18,3 +18,6 @@ cl_add_test(tst_chat_template SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_chat_templ
 cl_add_test(tst_chat_template_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_chat_template_cli.cpp
             LIBS nlohmann_json::nlohmann_json LABELS unit)
 add_dependencies(tst_chat_template_cli creditlens-cli)
+# The light creditlens-cli and its engine (issue #19 item 4).
+cl_add_test(tst_cli_dispatch SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_cli_dispatch.cpp LABELS unit)
+add_dependencies(tst_cli_dispatch creditlens-cli)
