@@ -5,10 +5,10 @@
 #include "app/gui/self_test.h"
 #include "core/engine/runtime.h"
 #include "ui/autosave_offer.h"
-#include "ui/main_window.h"
-#include "ui/editor/response_pane.h"
 #include "ui/common/reward_editor.h"
+#include "ui/editor/response_pane.h"
 #include "ui/editor/workbench.h"
+#include "ui/main_window.h"
 
 #include "ui/curves/plot_command.h"
 

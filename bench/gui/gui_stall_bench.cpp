@@ -6,11 +6,11 @@
 
 #include "tests/ui/fixture_models.h"
 
-#include "ui/engine/engine_client.h"
+#include "ui/common/reward_editor.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/common/reward_editor.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

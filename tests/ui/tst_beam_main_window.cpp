@@ -1,21 +1,21 @@
 // The Beam Search dock inside the main window (issue #7 item 4): searches go through the
 // EngineClient's worker thread, the dock follows the prompt pane, "Copy to response editor"
 // fills the response and it gets scored, and closing the window cancels a running search.
-#include "tests/core/scoring_fixture.h"
 #include "tests/common/tolerances.h"
+#include "tests/core/scoring_fixture.h"
 #include "tests/ui/fixture_models.h"
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_panel.h"
 #include "ui/beam/beam_view.h"
-#include "ui/common/engine_task.h"
-#include "ui/engine/engine_client.h"
 #include "ui/beam/nbest_model.h"
 #include "ui/beam/sweep_view.h"
-#include "ui/main_window.h"
+#include "ui/common/engine_task.h"
+#include "ui/common/reward_editor.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/common/reward_editor.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
+#include "ui/main_window.h"
 
 #include <QAction>
 #include <QDockWidget>

@@ -3,9 +3,9 @@
 // request; plain text with any other template.
 #include "core/engine/reward_scorer.h"
 #include "ui/editor/conversation_editor.h"
-#include "ui/engine/engine_client.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
 
 #include <QComboBox>
 #include <QPlainTextEdit>

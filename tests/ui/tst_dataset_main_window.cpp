@@ -3,14 +3,14 @@
 // the compare editor, an edit there updates the row, and `--dataset FILE` on the command line.
 #include "app/gui/gui_command_line.h"
 #include "ui/app_actions.h"
+#include "ui/common/reward_editor.h"
 #include "ui/dataset/dataset_filter.h"
 #include "ui/dataset/dataset_model.h"
 #include "ui/dataset/dataset_view.h"
-#include "ui/main_window.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/common/reward_editor.h"
 #include "ui/editor/workbench.h"
+#include "ui/main_window.h"
 
 #include <QAction>
 #include <QDockWidget>

@@ -8,11 +8,11 @@
 #include "fixture_models.h"
 #include "held_job.h"
 
-#include "ui/engine/engine_client.h"
+#include "ui/common/reward_editor.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/common/reward_editor.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -2,16 +2,16 @@
 // shortcuts, and the window state survives a restart through QSettings.
 
 #include "ui/app_actions.h"
-#include "ui/editor/compare_panel.h"
+#include "ui/common/reward_editor.h"
 #include "ui/curves/curves_view.h"
 #include "ui/curves/run_store.h"
+#include "ui/editor/compare_panel.h"
 #include "ui/editor/preference_set.h"
-#include "ui/editor/token_inspector.h"
-#include "ui/main_window.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/common/reward_editor.h"
+#include "ui/editor/token_inspector.h"
 #include "ui/editor/workbench.h"
+#include "ui/main_window.h"
 
 #include "fixture_models.h"
 

@@ -3,11 +3,11 @@
 // context, as `creditlens-cli inspect`) for both models; the pair's warnings below, and the
 // raw-template warning following the template box.
 
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/workbench.h"
 #include "ui/engine/engine_client.h"
 #include "ui/main_window.h"
 #include "ui/model_panel.h"
-#include "ui/editor/prompt_pane.h"
-#include "ui/editor/workbench.h"
 
 #include "core/engine/model.h"
 #include "tests/common/fixtures.h"

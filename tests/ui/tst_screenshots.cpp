@@ -7,15 +7,15 @@
 #include "fixture_models.h"
 
 #include "ui/app_actions.h"
-#include "ui/editor/compare_panel.h"
-#include "ui/engine/engine_client.h"
-#include "ui/main_window.h"
-#include "ui/editor/prompt_pane.h"
-#include "ui/editor/response_pane.h"
 #include "ui/common/reward_colormap.h"
 #include "ui/common/reward_editor.h"
+#include "ui/editor/compare_panel.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
 #include "ui/editor/token_inspector.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
+#include "ui/main_window.h"
 
 #if __has_include("ui/beam/beam_view.h")
 #include "ui/beam/beam_panel.h"

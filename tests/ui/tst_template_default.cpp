@@ -4,8 +4,8 @@
 
 #include "fixture_models.h"
 
-#include "ui/main_window.h"
 #include "ui/editor/prompt_pane.h"
+#include "ui/main_window.h"
 
 #include <QApplication>
 #include <QDir>

@@ -9,12 +9,12 @@
 #include "held_job.h"
 
 #include "core/engine/reward_scorer.h"
+#include "ui/common/reward_editor.h"
 #include "ui/editor/compare_panel.h"
-#include "ui/engine/engine_client.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/response_pane.h"
-#include "ui/common/reward_editor.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
 
 #include <QAbstractButton>
 #include <QJsonArray>

@@ -3,9 +3,9 @@
 #include "ui/beam/beam_jobs.h"
 #include "ui/beam/beam_options_form.h"
 #include "ui/beam/beam_text.h"
-#include "ui/common/engine_task.h"
 #include "ui/beam/nbest_model.h"
 #include "ui/common/color_bar.h"
+#include "ui/common/engine_task.h"
 #include "ui/common/reward_colormap.h"
 #include "ui/common/reward_editor.h"
 

@@ -1,9 +1,9 @@
 #include "ui/beam/sweep_view.h"
 
 #include "ui/beam/beam_jobs.h"
-#include "ui/common/engine_task.h"
 #include "ui/beam/sweep_chart.h"
 #include "ui/beam/sweep_inputs.h"
+#include "ui/common/engine_task.h"
 
 #include <qcustomplot.h>
 

@@ -1,7 +1,7 @@
 #include "ui/editor/prompt_pane.h"
 
-#include "ui/editor/conversation_editor.h"
 #include "ui/common/exact_text.h"
+#include "ui/editor/conversation_editor.h"
 
 #include <QCheckBox>
 #include <QComboBox>

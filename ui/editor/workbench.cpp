@@ -1,11 +1,11 @@
 #include "ui/editor/workbench.h"
 
 #include "ui/common/color_bar.h"
-#include "ui/engine/engine_client.h"
-#include "ui/editor/prompt_pane.h"
-#include "ui/editor/response_pane.h"
 #include "ui/common/reward_colormap.h"
 #include "ui/common/reward_editor.h"
+#include "ui/editor/prompt_pane.h"
+#include "ui/editor/response_pane.h"
+#include "ui/engine/engine_client.h"
 
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>

@@ -1,10 +1,10 @@
 #include "ui/window/dataset_link.h"
 
-#include "ui/editor/compare_panel.h"
 #include "ui/dataset/dataset_view.h"
-#include "ui/engine/engine_client.h"
+#include "ui/editor/compare_panel.h"
 #include "ui/editor/prompt_pane.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
 
 namespace cl {
 
