@@ -30,6 +30,7 @@ struct BeamArgs {
     std::string config; ///< config.json + tokenizer for a weights-only folder (policy.pt)
     std::string base;   ///< --base: a LoRA adapter's base model folder
     bool noMmap = false; ///< --no-mmap: LoadOptions::copyWeights
+    bool noMemoryCheck = false; ///< --no-memory-check: LoadOptions::checkMemory off
 };
 
 /// Models and tokenizer for a beam run. The reference is optional for `beam`.
@@ -77,7 +78,8 @@ void printLoadWarnings(const BeamArgs& a, const Loaded& l, const std::string& to
 
 Loaded loadModels(const BeamArgs& a, bool needReference) {
     Loaded l;
-    const LoadOptions opts{a.device, a.dtype, a.config, a.noMmap, a.base};
+    const LoadOptions opts{a.device, a.dtype, a.config, a.noMmap,
+                              a.base, !a.noMemoryCheck};
     if (a.reference.empty() && isAdapterFolder(a.policy)) {
         // A LoRA adapter without --reference: the reference is its base, adapter off, sharing
         // one copy of the base weights (issue #14).
@@ -298,6 +300,8 @@ void commonOptions(CLI::App* cmd, BeamArgs& a) {
     cmd->add_flag("--no-mmap", a.noMmap,
                   "copy the weights into memory instead of mapping the file (for checkpoints "
                   "that training may rewrite while they are analysed)");
+    cmd->add_flag("--no-memory-check", a.noMemoryCheck,
+                  "load even when the memory estimate exceeds what the machine has available");
     cmd->add_option("--threads", a.threads, "LibTorch threads (default: all cores)");
 }
 

@@ -23,6 +23,7 @@ struct LogprobsArgs {
     int topK = 0;
     int threads = 0;
     bool noMmap = false;
+    bool noMemoryCheck = false; ///< --no-memory-check: LoadOptions::checkMemory off
 };
 
 void run(const LogprobsArgs& a) {
@@ -31,7 +32,8 @@ void run(const LogprobsArgs& a) {
     for (int64_t id : parseIdList(a.ids, "--ids")) {
         ids.push_back(static_cast<int32_t>(id));
     }
-    const LoadOptions options{a.device, a.dtype, a.config, a.noMmap, a.base};
+    const LoadOptions options{a.device, a.dtype, a.config, a.noMmap,
+                              a.base, !a.noMemoryCheck};
     auto model = Model::load(a.model, options);
     if (!model) {
         throw CliError(model.error());
@@ -79,6 +81,8 @@ void addLogprobsCommand(CLI::App& app) {
     cmd->add_flag("--no-mmap", args->noMmap,
                   "copy the weights into memory instead of mapping the file (for checkpoints "
                   "that training may rewrite while they are analysed)");
+    cmd->add_flag("--no-memory-check", args->noMemoryCheck,
+                  "load even when the memory estimate exceeds what the machine has available");
     cmd->callback([args] { run(*args); });
 }
 

@@ -26,11 +26,13 @@ struct ScoreArgs {
     std::string base;   ///< --base: a LoRA adapter's base model folder
     int threads = 0;
     bool noMmap = false; ///< --no-mmap: LoadOptions::copyWeights
+    bool noMemoryCheck = false; ///< --no-memory-check: LoadOptions::checkMemory off
 };
 
 void run(const ScoreArgs& a) {
     applyThreads(a.threads);
-    const LoadOptions options{a.device, a.dtype, a.config, a.noMmap, a.base};
+    const LoadOptions options{a.device, a.dtype, a.config, a.noMmap,
+                              a.base, !a.noMemoryCheck};
     // No --reference: the policy must be a LoRA adapter, scored against its base (issue #14).
     auto scorer = RewardScorer::load(a.policy, a.reference, options);
     if (!scorer) {
@@ -105,6 +107,8 @@ void addScoreCommand(CLI::App& app) {
     cmd->add_flag("--no-mmap", a->noMmap,
                   "copy the weights into memory instead of mapping the file (for checkpoints "
                   "that training may rewrite while they are analysed)");
+    cmd->add_flag("--no-memory-check", a->noMemoryCheck,
+                  "load even when the memory estimate exceeds what the machine has available");
     cmd->add_option("--input", a->input, "JSONL input")->required();
     cmd->add_option("--output", a->output, "JSONL output (default stdout)");
     cmd->add_option("--threads", a->threads, "LibTorch threads (default: all cores)");

@@ -31,12 +31,14 @@ struct ServeArgs {
     int threads = 0;
     int httpThreads = 4;
     int cacheEntries = 4;
+    bool noMemoryCheck = false;
 };
 
 std::unique_ptr<Model> load(const std::string& folder, const ServeArgs& a, const char* what) {
     LoadOptions options;
     options.device = a.device;
     options.dtype = a.dtype;
+    options.checkMemory = !a.noMemoryCheck;
     auto m = Model::load(folder, options);
     if (!m) {
         throw CliError(std::string(what) + ": " + m.error());
@@ -112,6 +114,8 @@ void addServeCommand(CLI::App& app) {
     cmd->add_option("--reference", args->reference, "reference model folder")->required();
     cmd->add_option("--device", args->device, "cpu or cuda");
     cmd->add_option("--dtype", args->dtype, "f32, bf16 or f16");
+    cmd->add_flag("--no-memory-check", args->noMemoryCheck,
+                  "load even when the memory estimate exceeds what the machine has available");
     cmd->add_option("--host", args->host,
                     "address to listen on (default 127.0.0.1; any other needs --token)");
     cmd->add_option("--port", args->port, "TCP port (default 8400; 0 picks a free one)");

@@ -2,6 +2,7 @@
 
 #include "core/engine/causal_lm.h"
 #include "core/engine/lora_adapter.h"
+#include "core/engine/memory_check.h"
 #include "core/engine/model_config.h"
 #include "core/engine/safetensors_file.h"
 #include "core/engine/torch_device.h"
@@ -206,6 +207,12 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const Load
                                   "no float16 CPU kernels); use --dtype f32 (the default; f16 "
                                   "weights are converted) or bf16, or f16 on a CUDA device"};
         }
+        auto inspected = inspect(folder, options);
+        if (inspected && options.checkMemory) {
+            if (Status fits = checkMemoryFor({*inspected}, folder + ": the model needs"); !fits) {
+                return Error{fits.error()};
+            }
+        }
         auto impl = std::make_unique<Impl>();
         impl->info = describe(folder, config, *ckpt, options);
         impl->lm = CausalLm::load(config, ckpt, dtype, device, progress);
@@ -213,7 +220,6 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const Load
             impl->lm->detachFromCheckpoint(); // --no-mmap: nothing points into the file
         }
         impl->info.parameters = impl->lm->parameterCount();
-        auto inspected = inspect(folder, options);
         impl->info.estimatedBytes = inspected ? inspected->estimatedBytes : 0;
         impl->info.weightBytes = inspected ? inspected->weightBytes : 0;
         impl->info.kvCacheBytes = inspected ? inspected->kvCacheBytes : 0;

@@ -67,6 +67,9 @@ struct LoadOptions {
     /// Base model folder for a LoRA adapter folder whose base_model_name_or_path is not a local
     /// folder (--base DIR); wins over it when given.
     std::string baseDir;
+    /// Refuse with a sentence when the estimate exceeds the memory available (issue #19 item 2,
+    /// memory_check.h); --no-memory-check turns it off.
+    bool checkMemory = true;
 };
 
 } // namespace cl

@@ -2,6 +2,7 @@
 
 #include "core/engine/load_warnings.h"
 #include "core/engine/lora_adapter.h"
+#include "core/engine/memory_check.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
 #include "core/engine/sequence.h"
@@ -121,18 +122,27 @@ loadModels(const std::string& policyDir, const std::string& referenceDir,
     if (!refInfo) {
         return Error{"reference: " + refInfo.error()};
     }
+    // Both at once (issue #19 item 2): each alone may fit where the pair does not.
+    if (options.checkMemory) {
+        if (Status fits = checkMemoryFor({*policyInfo, *refInfo}, "the policy and reference need");
+            !fits) {
+            return Error{fits.error()};
+        }
+    }
+    LoadOptions each = options;
+    each.checkMemory = false;
     const int64_t total = policyInfo->checkpointBytes + refInfo->checkpointBytes;
     auto scaled = [&](int64_t offset) -> ProgressFn {
         return [&progress, offset, total](const Progress& p) {
             return report(progress, "loading models", offset + p.done, total);
         };
     };
-    auto policy = Model::load(policyDir, options, scaled(0));
+    auto policy = Model::load(policyDir, each, scaled(0));
     if (!policy) {
         return Error{policy.error() == kCancelledMessage ? policy.error()
                                                          : "policy: " + policy.error()};
     }
-    auto reference = Model::load(referenceDir, options, scaled(policyInfo->checkpointBytes));
+    auto reference = Model::load(referenceDir, each, scaled(policyInfo->checkpointBytes));
     if (!reference) {
         return Error{reference.error() == kCancelledMessage ? reference.error()
                                                             : "reference: " + reference.error()};

@@ -36,3 +36,7 @@ cl_add_test(tst_lora SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_lora.cpp
 cl_add_test(tst_lora_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_lora_cli.cpp
             LIBS creditlens_core LABELS model)
 add_dependencies(tst_lora_cli creditlens-cli)
+# Memory estimate and refusal (issue #19 item 2).
+cl_add_test(tst_memory_check SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_memory_check.cpp
+            LIBS creditlens_core LABELS model)
+add_dependencies(tst_memory_check creditlens-cli)
