@@ -46,7 +46,8 @@ inline double fullPassGflops(const ShapeForFlops& s, int64_t tokens, int64_t sco
 
 /// Same, in a child process (keeps the parent's peak RSS clean). Skips existing folders.
 inline std::string randomModelFolder(const std::string& name, unsigned seed,
-                                     const std::string& config = pythia70mConfig()) {
+                                     const std::string& config = pythia70mConfig(),
+                                     const std::string& dtype = "F32") {
     const std::string dir = std::filesystem::temp_directory_path().string() + "/creditlens-bench/" +
                             name + "-" + std::to_string(seed);
     if (std::filesystem::exists(dir + "/model.safetensors")) {
@@ -54,11 +55,17 @@ inline std::string randomModelFolder(const std::string& name, unsigned seed,
     }
     const pid_t pid = fork();
     if (pid == 0) {
-        const Status st = writeInitialModel(dir, config, seed);
+        // Written beside, renamed when complete: an interrupted write is never reused.
+        const std::string partial = dir + ".partial";
+        std::filesystem::remove_all(partial);
+        const Status st = writeInitialModel(partial, config, seed, dtype);
         if (!st) {
             std::fprintf(stderr, "%s\n", st.error().c_str());
         }
-        _exit(st ? 0 : 1);
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+        std::filesystem::rename(partial, dir, ec);
+        _exit(st && !ec ? 0 : 1);
     }
     int status = 0;
     waitpid(pid, &status, 0);

@@ -53,12 +53,23 @@ at::Tensor toTensor(const TensorEntry& e, at::ScalarType dtype, at::Device devic
     return raw.to(device, dtype, /*non_blocking=*/false, /*copy=*/true);
 }
 
+/// The projection, embedding and head matrices: what keepHalfWeights leaves in bf16/f16.
+bool isMatrixSlot(Slot slot) {
+    switch (slot) {
+    case Slot::Embed: case Slot::Head: case Slot::QkvW: case Slot::QW: case Slot::KW:
+    case Slot::VW: case Slot::OW: case Slot::UpW: case Slot::GateW: case Slot::DownW:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace
 
 std::unique_ptr<CausalLm> CausalLm::load(const ModelConfig& config,
                                          std::shared_ptr<const Checkpoint> ckpt,
                                          at::ScalarType dtype, at::Device device,
-                                         const ProgressFn& progress) {
+                                         const ProgressFn& progress, bool keepHalfWeights) {
     std::unique_ptr<CausalLm> m(new CausalLm);
     m->m_config = config;
     m->m_dtype = dtype;
@@ -99,7 +110,11 @@ std::unique_ptr<CausalLm> CausalLm::load(const ModelConfig& config,
         if (!e) {
             continue;
         }
-        at::Tensor t = toTensor(*e, dtype, device);
+        const WeightSpec& s = specs[i];
+        const at::ScalarType stored = storedType(*e);
+        const bool keepStored = keepHalfWeights && isMatrixSlot(s.slot) && dtype == at::kFloat &&
+                                device.is_cpu() && (stored == at::kBFloat16 || stored == at::kHalf);
+        at::Tensor t = toTensor(*e, keepStored ? stored : dtype, device);
         if (t.data_ptr() == static_cast<const void*>(e->data)) {
             m->m_aliasesCheckpoint = true;
         }
@@ -107,7 +122,6 @@ std::unique_ptr<CausalLm> CausalLm::load(const ModelConfig& config,
         if (!report(progress, "reading weights", done, total)) {
             throw Cancelled{};
         }
-        const WeightSpec& s = specs[i];
         LayerWeights* L = s.layer >= 0 ? &m->m_layers[s.layer] : nullptr;
         switch (s.slot) {
         case Slot::Embed: m->m_embed = t; break;

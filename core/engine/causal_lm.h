@@ -48,11 +48,14 @@ struct LayerWeights {
 class CausalLm {
 public:
     /// Loads weights from an opened checkpoint into `dtype` on `device`. Float32 weights on CPU
-    /// alias the memory mapping (no copy). progress counts tensor bytes; false cancels.
+    /// alias the memory mapping (no copy). With keepHalfWeights, bf16/f16 projection, embedding
+    /// and head matrices computed in f32 on the CPU stay as stored, aliasing the mapping too, and
+    /// are upcast tile by tile inside the matmuls (upcast_matmul.h, issue #19); norms, biases
+    /// and position tables are converted. progress counts tensor bytes; false cancels.
     static std::unique_ptr<CausalLm> load(const ModelConfig& config,
                                           std::shared_ptr<const Checkpoint> checkpoint,
                                           at::ScalarType dtype, at::Device device,
-                                          const ProgressFn& progress);
+                                          const ProgressFn& progress, bool keepHalfWeights = true);
 
     const ModelConfig& config() const { return m_config; }
     at::ScalarType dtype() const { return m_dtype; }

@@ -5,6 +5,7 @@
 #include "core/engine/causal_lm.h"
 
 #include "core/engine/checkpoint.h"
+#include "core/engine/upcast_matmul.h"
 
 #include <cmath>
 #include <limits>
@@ -14,12 +15,20 @@ namespace cl {
 
 namespace {
 
+/// Weights narrower than the computation (bf16/f16 kept as stored, issue #19) go through the
+/// tiled upcast; the others through LibTorch's own matmul.
 at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+    if (w.scalar_type() != x.scalar_type()) {
+        return upcastLinear(x, w, b);
+    }
     return b.defined() ? at::linear(x, w, b) : at::linear(x, w);
 }
 
 /// GPT-2 Conv1D: y = x @ W + b with W stored [in, out] (pytorch_utils.py Conv1D).
 at::Tensor conv1d(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+    if (w.scalar_type() != x.scalar_type()) {
+        return upcastConv1d(x, w, b);
+    }
     return at::matmul(x, w) + b;
 }
 
@@ -253,7 +262,7 @@ at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
                                  std::to_string(m_config.maxPositions) + " learned positions");
     }
     at::Tensor idsDev = ids.to(m_device);
-    at::Tensor x = at::embedding(m_embed, idsDev); // [B, T, H]
+    at::Tensor x = at::embedding(m_embed, idsDev).to(m_dtype); // [B, T, H]; rows of a bf16 table
     if (m_config.embedScale > 0) {
         // Gemma: hidden * torch.tensor(sqrt(hidden), dtype=hidden.dtype).
         x = x * at::scalar_tensor(m_config.embedScale, x.options());
@@ -285,7 +294,7 @@ at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
 
 at::Tensor CausalLm::logits(const at::Tensor& hidden, bool base) const {
     if (base) {
-        return at::linear(hidden, m_baseHead.defined() ? m_baseHead : m_head);
+        return linear(hidden, m_baseHead.defined() ? m_baseHead : m_head, at::Tensor());
     }
     return project(hidden, m_head, at::Tensor(), m_headL, false, -1);
 }

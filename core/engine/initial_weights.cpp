@@ -5,6 +5,7 @@
 #include "core/engine/weight_names.h"
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -12,7 +13,23 @@
 
 namespace cl {
 
-Status writeInitialModel(const std::string& folder, const std::string& configJson, uint64_t seed) {
+namespace {
+
+/// float -> bf16, round to nearest even (torch's .to(bfloat16) for finite values).
+uint16_t toBf16(float f) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &f, 4);
+    bits += 0x7FFF + ((bits >> 16) & 1);
+    return static_cast<uint16_t>(bits >> 16);
+}
+
+} // namespace
+
+Status writeInitialModel(const std::string& folder, const std::string& configJson, uint64_t seed,
+                         const std::string& dtype) {
+    if (dtype != "F32" && dtype != "BF16") {
+        return Error{"initial weights: dtype " + dtype + " is not F32 or BF16"};
+    }
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     const std::string configPath = folder + "/config.json";
@@ -28,6 +45,7 @@ Status writeInitialModel(const std::string& folder, const std::string& configJso
     std::normal_distribution<float> normal(0.0f, 0.02f);
     const float residualScale = 1.0f / std::sqrt(2.0f * config->layers);
     std::vector<std::vector<float>> buffers;
+    std::vector<std::vector<uint16_t>> halfBuffers; // BF16: the float buffer is dropped per tensor
     std::vector<TensorToWrite> tensors;
     const std::string prefix = basePrefix(config.value());
     for (const WeightSpec& s : weightSpecs(config.value())) {
@@ -43,10 +61,19 @@ Status writeInitialModel(const std::string& folder, const std::string& configJso
         for (float& v : data) {
             v = isBias ? 0.0f : isNorm ? 1.0f : normal(rng) * scale;
         }
-        buffers.push_back(std::move(data));
         const bool outside = s.name[0] == '@';
-        tensors.push_back({outside ? s.name.substr(1) : prefix + s.name, "F32", s.shape,
-                           buffers.back().data()});
+        const std::string name = outside ? s.name.substr(1) : prefix + s.name;
+        if (dtype == "BF16") {
+            std::vector<uint16_t> half(data.size());
+            for (size_t i = 0; i < data.size(); ++i) {
+                half[i] = toBf16(data[i]);
+            }
+            halfBuffers.push_back(std::move(half));
+            tensors.push_back({name, "BF16", s.shape, halfBuffers.back().data()});
+        } else {
+            buffers.push_back(std::move(data));
+            tensors.push_back({name, "F32", s.shape, buffers.back().data()});
+        }
     }
     return writeSafetensors(folder + "/model.safetensors", tensors);
 }

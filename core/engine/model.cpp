@@ -163,22 +163,27 @@ Result<ModelInfo> Model::inspect(const std::string& folder, const LoadOptions& o
         ModelInfo info = describe(folder, config, *ckpt, options);
         info.configFolder = configFolder(folder, options);
         const int64_t elem = at::elementSize(parseDtype(options.dtype));
-        int64_t params = 0;
+        // bf16/f16 matrices stay as stored when computing in f32 on the CPU (issue #19).
+        const bool keepHalf = !options.upcastHalfWeights && elem == 4 &&
+                              parseDevice(options.device).is_cpu();
+        int64_t params = 0, weightBytes = 0;
         std::set<const uint8_t*> seen; // a tied head sharing the embedding's storage counts once
         for (const std::string& name : ckpt->names()) {
             const TensorEntry* e = ckpt->find(name);
             if ((e->dtype == "F32" || e->dtype == "F16" || e->dtype == "BF16") &&
                 e->numel() > 0 && seen.insert(e->data).second) {
                 params += e->numel();
+                const bool half = e->dtype != "F32" && e->shape.size() == 2;
+                weightBytes += e->numel() * (keepHalf && half ? 2 : elem);
             }
         }
         info.parameters = params;
-        info.weightBytes = params * elem;
+        info.weightBytes = weightBytes;
         info.kvCacheBytes =
             int64_t(2) * config.layers * config.kvHeads * config.headDim * config.maxPositions * elem;
         // Weights in the compute dtype, plus a 2048-token KV cache and activations (~10%).
         const int64_t kv = int64_t(2) * config.layers * config.kvHeads * config.headDim * 2048 * 4;
-        info.estimatedBytes = params * elem + kv + params * elem / 10;
+        info.estimatedBytes = weightBytes + kv + params * elem / 10;
         return info;
     });
 }
@@ -215,13 +220,17 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const Load
         }
         auto impl = std::make_unique<Impl>();
         impl->info = describe(folder, config, *ckpt, options);
-        impl->lm = CausalLm::load(config, ckpt, dtype, device, progress);
+        impl->lm = CausalLm::load(config, ckpt, dtype, device, progress,
+                                  /*keepHalfWeights=*/!options.upcastHalfWeights);
         if (options.copyWeights && impl->lm->aliasesCheckpoint()) {
             impl->lm->detachFromCheckpoint(); // --no-mmap: nothing points into the file
         }
         impl->info.parameters = impl->lm->parameterCount();
         impl->info.estimatedBytes = inspected ? inspected->estimatedBytes : 0;
-        impl->info.weightBytes = inspected ? inspected->weightBytes : 0;
+        impl->info.weightBytes = 0; // as held: bf16/f16 matrices kept as stored count 2 bytes
+        for (const at::Tensor& t : impl->lm->parameters()) {
+            impl->info.weightBytes += static_cast<int64_t>(t.nbytes());
+        }
         impl->info.kvCacheBytes = inspected ? inspected->kvCacheBytes : 0;
         impl->info.configFolder = configFolder(folder, options);
         return std::unique_ptr<Model>(new Model(std::move(impl)));

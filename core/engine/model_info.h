@@ -43,7 +43,7 @@ struct ModelInfo {
     int64_t estimatedBytes = 0;  ///< estimated resident bytes once loaded in the compute dtype
     std::string fileFormat;      ///< "safetensors", "pytorch_zip" or "pytorch_legacy"
     std::string configFolder;    ///< where config.json was read (the folder, or --config)
-    int64_t weightBytes = 0;     ///< the weights in the compute dtype
+    int64_t weightBytes = 0;     ///< the weights as held (bf16/f16 matrices kept as stored: 2 B)
     int64_t kvCacheBytes = 0;    ///< K and V of every layer for maxPositions tokens, compute dtype
     std::optional<int32_t> bosId;
     std::optional<int32_t> eosId;    ///< the first of eosIds
@@ -70,6 +70,9 @@ struct LoadOptions {
     /// Refuse with a sentence when the estimate exceeds the memory available (issue #19 item 2,
     /// memory_check.h); --no-memory-check turns it off.
     bool checkMemory = true;
+    /// Convert bf16/f16 weights to f32 at load instead of keeping them as stored (issue #19): the
+    /// old path, twice the memory; kept for comparisons (tests, large_model_bench).
+    bool upcastHalfWeights = false;
 };
 
 } // namespace cl

@@ -40,3 +40,6 @@ add_dependencies(tst_lora_cli creditlens-cli)
 cl_add_test(tst_memory_check SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_memory_check.cpp
             LIBS creditlens_core LABELS model)
 add_dependencies(tst_memory_check creditlens-cli)
+# bf16/f16 weights kept as stored, upcast inside the matmuls (issue #19 item 1).
+cl_add_test(tst_half_weights SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tst_half_weights.cpp
+            LIBS creditlens_core LABELS model)
