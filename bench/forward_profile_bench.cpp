@@ -81,10 +81,10 @@ std::string groupOf(const std::string& op) {
         return "activations";
     }
     if (has("copy") || has("empty") || has("contiguous") || has("clone") || has("cat") ||
-        has("to") || has("reshape") || has("view") || has("narrow") || has("transpose") ||
+        has("::to") || has("reshape") || has("view") || has("narrow") || has("transpose") ||
         has("slice") || has("select") || has("as_strided") || has("expand") || has("index") ||
-        has("gather") || has("embedding") || has("ones") || has("arange") || has("unsqueeze") ||
-        has("squeeze") || has("t")) {
+        has("gather") || has("embedding") || has("ones") || has("arange") || has("squeeze") ||
+        op == "aten::t") {
         return "copies, views, allocation";
     }
     return "elementwise (add, mul, ...)";

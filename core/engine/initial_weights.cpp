@@ -1,29 +1,18 @@
 #include "core/engine/initial_weights.h"
 
+#include "core/engine/bf16.h"
+
 #include "core/engine/model_config.h"
 #include "core/engine/safetensors_writer.h"
 #include "core/engine/weight_names.h"
 
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <vector>
 
 namespace cl {
-
-namespace {
-
-/// float -> bf16, round to nearest even (torch's .to(bfloat16) for finite values).
-uint16_t toBf16(float f) {
-    uint32_t bits = 0;
-    std::memcpy(&bits, &f, 4);
-    bits += 0x7FFF + ((bits >> 16) & 1);
-    return static_cast<uint16_t>(bits >> 16);
-}
-
-} // namespace
 
 Status writeInitialModel(const std::string& folder, const std::string& configJson, uint64_t seed,
                          const std::string& dtype) {
@@ -66,7 +55,7 @@ Status writeInitialModel(const std::string& folder, const std::string& configJso
         if (dtype == "BF16") {
             std::vector<uint16_t> half(data.size());
             for (size_t i = 0; i < data.size(); ++i) {
-                half[i] = toBf16(data[i]);
+                half[i] = floatToBf16(data[i]);
             }
             halfBuffers.push_back(std::move(half));
             tensors.push_back({name, "BF16", s.shape, halfBuffers.back().data()});

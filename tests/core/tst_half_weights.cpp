@@ -3,7 +3,9 @@
 // fixture with half weights (safetensors and pickles, Linear and GPT-2's Conv1D layouts), with
 // about half the weight bytes held.
 #include "common/fixtures.h"
+#include "common/random_ids.h"
 #include "common/tolerances.h"
+#include "core/engine/bf16.h"
 #include "core/engine/checkpoint.h"
 #include "core/engine/model.h"
 #include "core/engine/safetensors_writer.h"
@@ -12,7 +14,6 @@
 #include <QtTest>
 
 #include <cstring>
-#include <random>
 
 class TestHalfWeights : public QObject {
     Q_OBJECT
@@ -25,24 +26,6 @@ private slots:
 };
 
 namespace {
-
-std::vector<int32_t> randomIds(int n, int vocab, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> d(0, vocab - 1);
-    std::vector<int32_t> ids(n);
-    for (auto& id : ids) {
-        id = d(rng);
-    }
-    return ids;
-}
-
-/// float -> bf16 with round-to-nearest-even (what torch's .to(bfloat16) does for finite values).
-uint16_t toBf16(float f) {
-    uint32_t bits = 0;
-    std::memcpy(&bits, &f, 4);
-    bits += 0x7FFF + ((bits >> 16) & 1);
-    return static_cast<uint16_t>(bits >> 16);
-}
 
 /// The gpt2 fixture (Conv1D weights) with every tensor in bf16: no fixture has half GPT-2 weights.
 QString gpt2Bf16Copy(const QString& dir) {
@@ -61,7 +44,7 @@ QString gpt2Bf16Copy(const QString& dir) {
         for (size_t i = 0; i < half.size(); ++i) {
             float f = 0;
             std::memcpy(&f, e->data + 4 * i, 4);
-            half[i] = toBf16(f);
+            half[i] = cl::floatToBf16(f);
         }
         buffers.push_back(std::move(half));
         tensors.push_back({name, "BF16", e->shape, buffers.back().data()});
@@ -106,7 +89,7 @@ void TestHalfWeights::matchesUpcastAtLoad() {
     qInfo("%s: weights held %lld bytes kept as stored, %lld converted", qPrintable(name),
           static_cast<long long>(heldKept), static_cast<long long>(heldConverted));
     QVERIFY(heldKept < 0.6 * static_cast<double>(heldConverted));
-    const auto ids = randomIds(100, static_cast<int>(kept.value()->info().vocabSize), 5);
+    const auto ids = cl::test::randomIds(100, static_cast<int>(kept.value()->info().vocabSize), 5);
     auto a = kept.value()->logprobs(ids);
     auto b = converted.value()->logprobs(ids);
     QVERIFY(a.ok() && b.ok());

@@ -2,6 +2,7 @@
 // truncate-then-extend and fork all equal a full forward within the float32-vs-float32 budget
 // (tolerances.h: both sides are float32 computations of the same numbers).
 #include "common/fixtures.h"
+#include "common/random_ids.h"
 #include "common/tolerances.h"
 #include "core/engine/model.h"
 #include "core/engine/sequence.h"
@@ -12,7 +13,6 @@
 #include <QtTest>
 
 #include <cmath>
-#include <random>
 
 class TestSequence : public QObject {
     Q_OBJECT
@@ -30,15 +30,7 @@ private slots:
 
 namespace {
 
-std::vector<int32_t> randomIds(int n, int vocab, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> d(0, vocab - 1);
-    std::vector<int32_t> ids(n);
-    for (auto& id : ids) {
-        id = d(rng);
-    }
-    return ids;
-}
+using cl::test::randomIds;
 
 /// Compares a Sequence's log-probs (position i scores ids[i]) with a full forward's (entry i-1).
 bool matchesFull(const QString& what, const std::vector<double>& a, const std::vector<float>& full,

@@ -40,43 +40,31 @@ cl::ModelInfo inspect(const QString& model, const QString& config = {}) {
 }
 
 /// Parameters counted from the fixture's own tensor list (refs/<model>.json), not by CreditLens.
-qint64 fixtureParameters(const QString& model) {
-    QFile f(cl::test::fixturePath("refs/" + model + ".json"));
-    if (!f.open(QIODevice::ReadOnly)) {
-        return -1;
-    }
-    const QJsonObject tensors =
-        QJsonDocument::fromJson(f.readAll()).object().value("safetensors_tensors").toObject();
-    qint64 total = 0;
-    for (const QJsonValue& t : tensors) {
-        qint64 n = 1;
-        for (const QJsonValue& d : t.toObject().value("shape").toArray()) {
-            n *= d.toInteger();
-        }
-        total += n;
-    }
-    return total;
-}
+/// Parameters of a fixture, and the bytes its weights are held in (issue #19): float32, but a
+/// checkpoint stored in bf16/f16 keeps its matrices as stored (2 bytes each).
+struct FixtureSize {
+    qint64 parameters = -1;
+    qint64 weightBytes = -1;
+};
 
-/// The weights as held (issue #19): a checkpoint stored in bf16/f16 keeps its matrices as
-/// stored (2 bytes each), everything else is float32.
-qint64 fixtureWeightBytes(const QString& model, bool halfStored) {
+FixtureSize fixtureSize(const QString& model, bool halfStored = false) {
     QFile f(cl::test::fixturePath("refs/" + model + ".json"));
     if (!f.open(QIODevice::ReadOnly)) {
-        return -1;
+        return {};
     }
     const QJsonObject tensors =
         QJsonDocument::fromJson(f.readAll()).object().value("safetensors_tensors").toObject();
-    qint64 total = 0;
+    FixtureSize size{0, 0};
     for (const QJsonValue& t : tensors) {
         const QJsonArray shape = t.toObject().value("shape").toArray();
         qint64 n = 1;
         for (const QJsonValue& d : shape) {
             n *= d.toInteger();
         }
-        total += n * (halfStored && shape.size() == 2 ? 2 : 4);
+        size.parameters += n;
+        size.weightBytes += n * (halfStored && shape.size() == 2 ? 2 : 4);
     }
-    return total;
+    return size;
 }
 
 /// A model folder (symlinked config + weights, stories260k's tokenizer) whose
@@ -169,11 +157,11 @@ private slots:
         QCOMPARE(panel.value("Dtype", 1), expected[3]);
         QCOMPARE(panel.value("Dtype", 2), expected[4]);
         QCOMPARE(panel.value("Context length", 1), QStringLiteral("128"));
-        const qint64 params = fixtureParameters(paramsOf);
+        const qint64 params = fixtureSize(paramsOf).parameters;
         QVERIFY(params > 0);
         for (int column : {1, 2}) {
             const bool half = expected[2 + column] != "F32";
-            const qint64 weights = fixtureWeightBytes(paramsOf, half);
+            const qint64 weights = fixtureSize(paramsOf, half).weightBytes;
             QCOMPARE(panel.value("Parameters", column), cl::ModelPanel::humanCount(params));
             QCOMPARE(panel.value("Weights", column), cl::ModelPanel::humanBytes(weights));
             QCOMPARE(panel.value("KV cache (context)", column),
