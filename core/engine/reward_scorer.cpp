@@ -132,9 +132,12 @@ loadModels(const std::string& policyDir, const std::string& referenceDir,
     LoadOptions each = options;
     each.checkMemory = false;
     const int64_t total = policyInfo->checkpointBytes + refInfo->checkpointBytes;
+    // The stage names the estimate, so the GUI's progress bar says what the load will take.
+    const std::string stage =
+        "loading models, about " + formatBytes(policyInfo->estimatedBytes + refInfo->estimatedBytes);
     auto scaled = [&](int64_t offset) -> ProgressFn {
-        return [&progress, offset, total](const Progress& p) {
-            return report(progress, "loading models", offset + p.done, total);
+        return [&progress, &stage, offset, total](const Progress& p) {
+            return report(progress, stage, offset + p.done, total);
         };
     };
     auto policy = Model::load(policyDir, each, scaled(0));

@@ -20,6 +20,7 @@ private slots:
     void checkCanBeTurnedOff();
     void gpuLoadsAreNotChecked();
     void cliRefusesWithOneSentence();
+    void loadProgressNamesTheEstimate();
 };
 
 namespace {
@@ -126,6 +127,23 @@ void TestMemoryCheck::cliRefusesWithOneSentence() {
     const auto forced = cl::test::runCli(args + QStringList{"--no-memory-check"});
     QCOMPARE(forced.code, 0);
     QVERIFY(forced.out.contains("\"reward_sum\""));
+}
+
+void TestMemoryCheck::loadProgressNamesTheEstimate() {
+    // The GUI's progress bar shows the stage: what the pair will take, before it is read.
+    CL_REQUIRE_FIXTURES();
+    const cl::ModelInfo one = inspected(kModel);
+    const std::string dir = cl::test::fixtureStd(kModel);
+    QStringList stages;
+    auto scorer = cl::RewardScorer::load(dir, dir, {}, [&](const cl::Progress& p) {
+        stages << QString::fromStdString(p.stage);
+        return true;
+    });
+    QVERIFY(scorer.ok());
+    QVERIFY(!stages.isEmpty());
+    const QString expected =
+        QString::fromStdString("loading models, about " + cl::formatBytes(2 * one.estimatedBytes));
+    QCOMPARE(stages.first(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestMemoryCheck)
