@@ -1,14 +1,19 @@
 // `creditlens-cli score --policy DIR [--reference DIR] [--base DIR] [--beta B]
 // [--template raw|tldr|chat] [--no-eos] [--device D] [--dtype T] --input F.jsonl
 // [--output F.jsonl]` (issue #5 contract). No --reference: the policy is a LoRA adapter scored
-// against its base (issue #14).
+// against its base (issue #14). URLs for both (http://HOST:PORT/MODEL, [--token T]
+// [--tokenizer DIR]): the models behind a CreditLens server or vLLM (issue #16).
 #include "app/cli/cli_util.h"
 #include "app/cli/commands.h"
 #include "app/cli/json_output.h"
 #include "core/engine/batch_scoring.h"
+#include "core/engine/reward_scorer.h"
+#include "core/server/remote_model.h"
+#include "core/server/remote_scorer.h"
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -18,6 +23,8 @@ namespace {
 
 struct ScoreArgs {
     std::string policy, reference, input, output;
+    std::string token;     ///< --token: bearer token for server URLs (else CREDITLENS_TOKEN)
+    std::string tokenizer; ///< --tokenizer: the tokenizer's folder for server URLs
     double beta = 0.1;
     std::string templateName = "raw";
     bool noEos = false;
@@ -29,7 +36,25 @@ struct ScoreArgs {
     bool noMemoryCheck = false; ///< --no-memory-check: LoadOptions::checkMemory off
 };
 
-void run(const ScoreArgs& a) {
+/// The pair behind two server URLs (issue #16): a CreditLens server or vLLM each.
+std::unique_ptr<ResponseScorer> connectRemote(const ScoreArgs& a) {
+    if (!server::isModelUrl(a.policy) || !server::isModelUrl(a.reference)) {
+        throw CliError("give both --policy and --reference as server URLs "
+                       "(http://HOST:PORT/MODEL), or both as folders");
+    }
+    server::RemoteOptions options;
+    options.tokenizerDir = a.tokenizer;
+    const char* envToken = std::getenv("CREDITLENS_TOKEN");
+    options.token = !a.token.empty() ? a.token : envToken ? envToken : "";
+    auto scorer = server::RemoteScorer::connect(a.policy, a.reference, options);
+    if (!scorer) {
+        throw CliError(scorer.error());
+    }
+    scorer.value()->setBeta(a.beta);
+    return std::move(scorer.value());
+}
+
+std::unique_ptr<ResponseScorer> loadLocal(const ScoreArgs& a) {
     applyThreads(a.threads);
     const LoadOptions options{a.device, a.dtype, a.config, a.noMmap,
                               a.base, !a.noMemoryCheck};
@@ -45,6 +70,12 @@ void run(const ScoreArgs& a) {
     if (auto w = scorer.value()->templateWarning(a.templateName)) {
         std::cerr << "warning: " << w->message << "\n";
     }
+    return std::move(scorer.value());
+}
+
+void run(const ScoreArgs& a) {
+    const bool remote = server::isModelUrl(a.policy) || server::isModelUrl(a.reference);
+    const std::unique_ptr<ResponseScorer> scorer = remote ? connectRemote(a) : loadLocal(a);
     std::ofstream file;
     if (!a.output.empty() && a.output != "-") {
         file.open(a.output, std::ios::binary);
@@ -56,7 +87,7 @@ void run(const ScoreArgs& a) {
     ScoreRequest defaults;
     defaults.templateName = a.templateName;
     defaults.scoreEos = !a.noEos;
-    auto summary = scoreJsonl(*scorer.value(), a.input, defaults, [&](const BatchLine& line) {
+    auto summary = scoreJsonl(*scorer, a.input, defaults, [&](const BatchLine& line) {
         nlohmann::json j;
         if (line.response) {
             j = toJson(*line.response);
@@ -87,10 +118,17 @@ void run(const ScoreArgs& a) {
 void addScoreCommand(CLI::App& app) {
     auto a = std::make_shared<ScoreArgs>();
     auto* cmd = app.add_subcommand("score", "Per-token implicit rewards for a JSONL file");
-    cmd->add_option("--policy", a->policy, "DPO policy model folder")->required();
+    cmd->add_option("--policy", a->policy,
+                    "DPO policy model folder, or a server URL http://HOST:PORT/MODEL")
+        ->required();
     cmd->add_option("--reference", a->reference,
                     "reference model folder (default for a LoRA adapter policy: its base, "
-                    "adapter off)");
+                    "adapter off), or a server URL");
+    cmd->add_option("--token", a->token,
+                    "bearer token for server URLs (default: $CREDITLENS_TOKEN)");
+    cmd->add_option("--tokenizer", a->tokenizer,
+                    "tokenizer folder for server URLs (default: fetched from a CreditLens "
+                    "server; needed for vLLM)");
     cmd->add_option("--base", a->base,
                     "base model folder of a LoRA adapter policy, when its "
                     "base_model_name_or_path is not a local folder");

@@ -87,7 +87,7 @@ std::vector<ChatTurn> concat(std::vector<ChatTurn> a, const std::vector<ChatTurn
 
 } // namespace
 
-Result<BatchSummary> scoreJsonl(RewardScorer& scorer, const std::string& path,
+Result<BatchSummary> scoreJsonl(ResponseScorer& scorer, const std::string& path,
                                 const ScoreRequest& defaults,
                                 const std::function<void(const BatchLine&)>& onLine,
                                 const ProgressFn& progress) {

@@ -5,7 +5,7 @@
 #include "core/common/progress.h"
 #include "core/common/result.h"
 #include "core/common/warning.h"
-#include "core/engine/reward_scorer.h"
+#include "core/engine/score_request.h"
 
 #include <functional>
 #include <optional>
@@ -48,7 +48,7 @@ struct BatchSummary {
 
 /// Scores every line; onLine receives each result as it is ready. progress counts lines
 /// (total = line count); cancel returns Error{kCancelledMessage}.
-Result<BatchSummary> scoreJsonl(RewardScorer& scorer, const std::string& path,
+Result<BatchSummary> scoreJsonl(ResponseScorer& scorer, const std::string& path,
                                 const ScoreRequest& defaults,
                                 const std::function<void(const BatchLine&)>& onLine,
                                 const ProgressFn& progress = {});

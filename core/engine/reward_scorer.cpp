@@ -5,6 +5,7 @@
 #include "core/engine/memory_check.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
+#include "core/engine/response_score.h"
 #include "core/engine/sequence.h"
 #include "core/text/chat_template/chat_template.h"
 #include "core/text/tokenizer.h"
@@ -316,29 +317,9 @@ Result<ResponseScore> RewardScorer::Impl::run(const TemplatedSequence& seq,
     if (!lpRef) {
         return Error{lpRef.error()};
     }
-    ResponseScore score;
-    score.promptTokens = seq.responseStart;
+    ResponseScore score =
+        buildResponseScore(seq, response, *lpPolicy, *lpRef, tokenizer.get(), beta);
     score.reusedTokens = std::min(reusedPolicy, reusedRef);
-    const int64_t n = static_cast<int64_t>(seq.ids.size());
-    for (int64_t p = seq.responseStart; p < n; ++p) {
-        TokenScore t;
-        t.id = seq.ids[p];
-        const size_t k = static_cast<size_t>(p - seq.responseStart);
-        if (k < seq.responseSpans.size()) {
-            t.start = seq.responseSpans[k].first;
-            t.end = seq.responseSpans[k].second;
-        }
-        t.isEos = seq.eosAppended && p >= n - seq.terminalTokens;
-        if (t.end > t.start && t.end <= static_cast<int64_t>(response.size())) {
-            t.text = response.substr(t.start, t.end - t.start);
-        } else if (tokenizer) {
-            t.text = tokenizer->decode({t.id});
-        }
-        t.logpPolicy = (*lpPolicy)[p];
-        t.logpRef = (*lpRef)[p];
-        score.tokens.push_back(std::move(t));
-    }
-    rescale(score, beta);
     score.elapsedMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return score;
@@ -348,20 +329,8 @@ Result<ResponseScore> RewardScorer::score(const ScoreRequest& request, const Run
     if (!m_impl->tokenizer) {
         return Error{m_impl->tokenizerError};
     }
-    Result<TemplatedSequence> seq = Error{""};
-    if (request.templateName == "chat") {
-        if (!m_impl->chat) {
-            return Error{"template \"chat\": " + m_impl->chatError};
-        }
-        seq = applyChatTemplate(*m_impl->tokenizer, *m_impl->chat,
-                                request.conversation.empty() ? promptTurns(request.prompt)
-                                                             : request.conversation,
-                                request.response, request.scoreEos,
-                                m_impl->policy->info().eosIds);
-    } else {
-        seq = applyTemplate(*m_impl->tokenizer, request.templateName, request.prompt,
-                            request.response, request.scoreEos);
-    }
+    auto seq = templateRequest(*m_impl->tokenizer, m_impl->chat ? &*m_impl->chat : nullptr,
+                               m_impl->chatError, request, m_impl->policy->info().eosIds);
     if (!seq) {
         return Error{seq.error()};
     }

@@ -7,6 +7,7 @@
 #include "core/engine/chat_prompt.h"
 #include "core/engine/load_warnings.h"
 #include "core/engine/model_info.h"
+#include "core/engine/score_request.h"
 #include "core/engine/scoring_types.h"
 
 #include <memory>
@@ -20,44 +21,9 @@ class ChatTemplate;
 class Model;
 class Tokenizer;
 
-/// How (prompt, response) become one token sequence.
-///  - "raw":  prompt tokens then response tokens (BOS if the tokenizer adds one), optional EOS.
-///  - "tldr": the Reddit TL;DR layout of the DPO reference code (REFERENCE.md §5): prompt and
-///            response tokenised separately without special tokens, response ids + EOS.
-///  - "chat": the model's own chat template (issue #15): the conversation rendered with
-///            add_generation_prompt=true, the assistant message, and the template's end-of-turn
-///            text as the terminal action (applyChatTemplate in prompt_template.h).
-struct ScoreRequest {
-    std::string prompt;
-    std::string response;
-    std::string templateName = "tldr";
-    bool scoreEos = true; ///< append EOS and score it as the terminal action
-    /// "chat" only: the turns before the response (system/user/assistant...). Empty: one user
-    /// turn holding `prompt`.
-    std::vector<ChatTurn> conversation = {};
-};
-
-/// Ids given directly, no template.
-struct IdsRequest {
-    std::vector<int32_t> promptIds;
-    std::vector<int32_t> responseIds;
-};
-
-/// How one scoring call runs (issue #17, compare mode and lost cancels).
-struct RunOptions {
-    /// Which incremental cache the call extends. Each slot keeps its own policy/reference
-    /// sequences (created on first use, about one KV cache each), so alternating between two
-    /// responses (compare mode: 0 = chosen, 1 = rejected) reuses each one's own prefix.
-    int cacheSlot = 0;
-    /// A value of cancelTicket() taken when the work was queued: the call returns
-    /// Error{kCancelledMessage} when cancel() ran after that, even before the call started.
-    /// 0: a ticket is taken on entry (a cancel() before the call does not stop it).
-    uint64_t cancelTicket = 0;
-};
-
-class RewardScorer {
+class RewardScorer : public ResponseScorer {
 public:
-    ~RewardScorer();
+    ~RewardScorer() override;
 
     /// Loads both models (progress counts bytes over both); refuses two models whose
     /// vocabulary sizes differ. The tokenizer is read from the policy folder (reference folder
@@ -81,8 +47,10 @@ public:
     /// Not thread-safe: one caller thread at a time. cancel() (any thread) makes a running call
     /// return Error{kCancelledMessage}; the caches stay valid.
     /// `options` picks the cache slot and the cancel ticket (RunOptions).
-    Result<ResponseScore> score(const ScoreRequest& request, const RunOptions& options = {});
-    Result<ResponseScore> scoreIds(const IdsRequest& request, const RunOptions& options = {});
+    Result<ResponseScore> score(const ScoreRequest& request,
+                                const RunOptions& options = {}) override;
+    Result<ResponseScore> scoreIds(const IdsRequest& request,
+                                   const RunOptions& options = {}) override;
 
     /// Top-K alternatives at response position `position` of the last scored request, ranked by
     /// r(s,a) = beta (log pi_theta(a|s) - log pi_ref(a|s)) and by pi_theta(a|s).

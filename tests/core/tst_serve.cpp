@@ -8,6 +8,7 @@
 #include "core/engine/model.h"
 #include "core/server/scoring_server.h"
 #include "core/server/server_security.h"
+#include "running_server.h"
 #include "scoring_fixture.h"
 
 #include <QTemporaryDir>
@@ -23,38 +24,6 @@
 using nlohmann::json;
 
 namespace {
-
-// One server on 127.0.0.1:<ephemeral> running on its own thread for the life of the object.
-struct RunningServer {
-    std::unique_ptr<cl::server::ScoringServer> server;
-    std::thread thread;
-    int port = 0;
-
-    RunningServer(cl::Model& policy, cl::Model& reference, cl::server::ServerOptions o) {
-        o.host = "127.0.0.1";
-        o.port = 0;
-        server = std::make_unique<cl::server::ScoringServer>(policy, reference, nullptr, o);
-        auto bound = server->bind();
-        if (bound) {
-            port = *bound;
-            thread = std::thread([this] { server->run(); });
-        }
-    }
-    ~RunningServer() {
-        server->stop();
-        if (thread.joinable()) {
-            thread.join();
-        }
-    }
-    httplib::Client client(const std::string& token = {}) const {
-        httplib::Client c("127.0.0.1", port);
-        if (!token.empty()) {
-            c.set_bearer_token_auth(token.c_str());
-        }
-        c.set_read_timeout(120, 0);
-        return c;
-    }
-};
 
 json post(httplib::Client& c, const std::string& path, const json& body, int& status) {
     auto r = c.Post(path.c_str(), body.dump(), "application/json");

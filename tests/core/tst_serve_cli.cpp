@@ -7,6 +7,7 @@
 #include "core/engine/model.h"
 
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <httplib.h>
@@ -101,10 +102,38 @@ void TestServeCli::servesOnAnEphemeralPort() {
                   .get<double>(),
               (*expected)[i - 1]);
     }
+    // `score` with the two URLs (issue #16 item 2), the token from CREDITLENS_TOKEN, ids lines
+    // (the fixtures have no tokenizer): the same rewards as `score` over the two folders.
+    QTemporaryDir tmp;
+    QFile input(tmp.filePath("ids.jsonl"));
+    QVERIFY(input.open(QIODevice::WriteOnly));
+    input.write("{\"prompt_ids\": [5, 0, 311], \"response_ids\": [999, 2, 17]}\n"
+                "{\"prompt_ids\": [1, 2], \"response_ids\": [3, 4, 5, 6]}\n");
+    input.close();
+    const QString base = "http://127.0.0.1:" + QString::number(port) + "/";
+    qputenv("CREDITLENS_TOKEN", "tok-from-env");
+    const auto served = cl::test::runCli({"score", "--policy", base + "policy", "--reference",
+                                          base + "reference", "--input", input.fileName()});
+    qunsetenv("CREDITLENS_TOKEN");
     p.kill();
     p.waitForFinished(10000);
     QVERIFY2(d.report("CLI server vs local", cl::tol::kSameFloatsInDouble),
              qPrintable(d.describe("CLI server", 0)));
+    QVERIFY2(served.code == 0, served.err.constData());
+    const auto folders = cl::test::runCli(
+        {"score", "--policy", policy, "--reference",
+         cl::test::fixturePath("models/gpt_neox_sequential"), "--input", input.fileName()});
+    QCOMPARE(folders.code, 0);
+    const QList<QByteArray> a = served.out.trimmed().split('\n'), b = folders.out.trimmed().split('\n');
+    QCOMPARE(a.size(), 2);
+    QCOMPARE(b.size(), 2);
+    cl::tol::DiffStats sums;
+    for (int i = 0; i < 2; ++i) {
+        sums.add(json::parse(a[i].toStdString())["reward_sum"].get<double>(),
+                 json::parse(b[i].toStdString())["reward_sum"].get<double>());
+    }
+    QVERIFY(sums.report("score via URLs vs folders",
+                        cl::tol::sumOf(4, cl::tol::rewardMax(0.1, cl::tol::kLogprobMaxF32VsF32))));
 }
 
 QTEST_GUILESS_MAIN(TestServeCli)

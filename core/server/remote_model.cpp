@@ -1,0 +1,213 @@
+#include "core/server/remote_model.h"
+
+#include <httplib.h>
+
+#include <cmath>
+#include <limits>
+
+using nlohmann::json;
+
+namespace cl::server {
+
+bool isModelUrl(const std::string& text) {
+    return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0;
+}
+
+Result<ModelUrl> parseModelUrl(const std::string& url) {
+    if (url.rfind("https://", 0) == 0) {
+        return Error{url + ": https is not supported; reach the server through an SSH tunnel "
+                           "(ssh -L 8400:localhost:8400 gpu-host) and use http://127.0.0.1:8400/..."};
+    }
+    if (url.rfind("http://", 0) != 0) {
+        return Error{url + " is not an http:// URL"};
+    }
+    const std::string rest = url.substr(7);
+    const size_t slash = rest.find('/');
+    const std::string authority = rest.substr(0, slash);
+    ModelUrl out;
+    out.model = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    while (!out.model.empty() && out.model.back() == '/') {
+        out.model.pop_back();
+    }
+    if (authority.empty() || out.model.empty() || authority.find('@') != std::string::npos ||
+        out.model.find_first_of("?#") != std::string::npos) {
+        return Error{url + ": expected http://HOST[:PORT]/MODEL, e.g. "
+                           "http://gpu-host:8400/policy (a token goes in --token or "
+                           "CREDITLENS_TOKEN, never in the URL)"};
+    }
+    const size_t colon = authority.rfind(':');
+    out.host = authority.substr(0, colon);
+    if (colon != std::string::npos) {
+        const std::string port = authority.substr(colon + 1);
+        char* end = nullptr;
+        const long p = std::strtol(port.c_str(), &end, 10);
+        if (port.empty() || *end != '\0' || p < 1 || p > 65535) {
+            return Error{url + ": the port `" + port + "` is not a number from 1 to 65535"};
+        }
+        out.port = static_cast<int>(p);
+    }
+    return out;
+}
+
+Result<std::vector<double>> parsePromptLogprobs(const json& body, const std::vector<int32_t>& ids) {
+    if (!body.is_object() || !body.contains("choices") || !body["choices"].is_array() ||
+        body["choices"].empty() || !body["choices"][0].is_object()) {
+        return Error{"the server's answer has no choices"};
+    }
+    const json& choice = body["choices"][0];
+    if (!choice.contains("prompt_logprobs") || !choice["prompt_logprobs"].is_array()) {
+        return Error{"the server's answer has no prompt_logprobs (a vLLM older than 0.4, or not "
+                     "an OpenAI-compatible completions server?)"};
+    }
+    const json& entries = choice["prompt_logprobs"];
+    if (entries.size() != ids.size()) {
+        return Error{"the server returned " + std::to_string(entries.size()) +
+                     " prompt log-probs for " + std::to_string(ids.size()) + " tokens"};
+    }
+    std::vector<double> out(ids.size(), std::numeric_limits<double>::quiet_NaN());
+    for (size_t i = 1; i < ids.size(); ++i) {
+        const std::string key = std::to_string(ids[i]);
+        const json& entry = entries[i];
+        if (!entry.is_object() || !entry.contains(key) || !entry[key].is_object() ||
+            !entry[key].contains("logprob") || !entry[key]["logprob"].is_number()) {
+            return Error{"the server's prompt_logprobs lack token " + key + " at position " +
+                         std::to_string(i)};
+        }
+        out[i] = entry[key]["logprob"].get<double>();
+    }
+    return out;
+}
+
+struct RemoteModel::Impl {
+    std::string url;
+    ModelUrl where;
+    std::string token;
+    bool creditLens = false;
+    int64_t maxLength = 0;
+
+    httplib::Client client() const {
+        httplib::Client c(where.host, where.port);
+        c.set_follow_location(false); // the token never travels to another host
+        c.set_connection_timeout(10, 0);
+        c.set_read_timeout(600, 0); // a long prompt on a busy server
+        if (!token.empty()) {
+            c.set_bearer_token_auth(token);
+        }
+        return c;
+    }
+
+    /// One sentence for a failed exchange: no answer, or the server's own error message.
+    std::string failure(const httplib::Result& r, const std::string& what) const {
+        if (!r) {
+            const std::string why = r.error() == httplib::Error::Connection
+                                        ? "nothing listens there"
+                                        : httplib::to_string(r.error());
+            return url + ": no answer from " + where.host + ":" + std::to_string(where.port) +
+                   " (" + why + ")";
+        }
+        if (r->status == 401) {
+            return url + ": the server wants a token (--token or CREDITLENS_TOKEN), or another "
+                         "one (401)";
+        }
+        const json body = json::parse(r->body, nullptr, false);
+        std::string message;
+        if (body.is_object() && body.contains("error") && body["error"].is_object() &&
+            body["error"].contains("message") && body["error"]["message"].is_string()) {
+            message = body["error"]["message"].get<std::string>();
+        } else if (body.is_object() && body.contains("message") && body["message"].is_string()) {
+            message = body["message"].get<std::string>(); // vLLM's ErrorResponse
+        }
+        return url + ": " + what + " failed with HTTP " + std::to_string(r->status) +
+               (message.empty() ? "" : ": " + message);
+    }
+};
+
+RemoteModel::RemoteModel(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+RemoteModel::~RemoteModel() = default;
+
+Result<std::unique_ptr<RemoteModel>> RemoteModel::connect(const std::string& url,
+                                                          const std::string& token) {
+    auto where = parseModelUrl(url);
+    if (!where) {
+        return Error{where.error()};
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->url = url;
+    impl->where = *where;
+    impl->token = token;
+    httplib::Client c = impl->client();
+    auto r = c.Get("/v1/models");
+    if (!r || r->status != 200) {
+        return Error{impl->failure(r, "listing the models (GET /v1/models)")};
+    }
+    const json body = json::parse(r->body, nullptr, false);
+    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
+        return Error{url + ": GET /v1/models did not answer an OpenAI model list"};
+    }
+    std::string served;
+    for (const json& card : body["data"]) {
+        if (!card.is_object() || !card.contains("id") || !card["id"].is_string()) {
+            continue;
+        }
+        const std::string id = card["id"].get<std::string>();
+        served += (served.empty() ? "" : ", ") + id;
+        if (id == where->model) {
+            impl->creditLens = card.value("owned_by", "") == "creditlens";
+            impl->maxLength = card.contains("max_model_len") && card["max_model_len"].is_number()
+                                  ? card["max_model_len"].get<int64_t>()
+                                  : 0;
+            return std::unique_ptr<RemoteModel>(new RemoteModel(std::move(impl)));
+        }
+    }
+    return Error{url + ": the server does not serve `" + where->model + "`; it serves " +
+                 (served.empty() ? "nothing" : served)};
+}
+
+Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& ids) {
+    // vLLM generates at least one token (max_tokens >= 1) and returns the prompt's log-probs
+    // beside it; a CreditLens server only scores (max_tokens 0). prompt_logprobs 0: the prompt
+    // token's own entry and no alternatives.
+    json request = {{"model", m_impl->where.model},
+                    {"prompt", ids},
+                    {"max_tokens", m_impl->creditLens ? 0 : 1},
+                    {"prompt_logprobs", 0},
+                    {"temperature", 0}};
+    httplib::Client c = m_impl->client();
+    auto r = c.Post("/v1/completions", request.dump(), "application/json");
+    if (!r || r->status != 200) {
+        return Error{m_impl->failure(r, "scoring " + std::to_string(ids.size()) + " tokens")};
+    }
+    const json body = json::parse(r->body, nullptr, false);
+    auto lps = parsePromptLogprobs(body, ids);
+    if (!lps) {
+        return Error{m_impl->url + ": " + lps.error()};
+    }
+    return lps;
+}
+
+Result<std::string> RemoteModel::tokenizerFile(const std::string& file) {
+    if (!m_impl->creditLens) {
+        return Error{m_impl->url + " is not a CreditLens server and serves no tokenizer files; "
+                                   "give the tokenizer's folder (--tokenizer DIR)"};
+    }
+    httplib::Client c = m_impl->client();
+    auto r = c.Get(("/creditlens/v1/tokenizer/" + file).c_str());
+    if (!r || r->status != 200) {
+        return Error{m_impl->failure(r, "fetching " + file)};
+    }
+    return r->body;
+}
+
+const std::string& RemoteModel::url() const {
+    return m_impl->url;
+}
+
+bool RemoteModel::isCreditLens() const {
+    return m_impl->creditLens;
+}
+
+int64_t RemoteModel::maxModelLength() const {
+    return m_impl->maxLength;
+}
+
+} // namespace cl::server

@@ -1,0 +1,66 @@
+#pragma once
+// The client side of remote scoring (issue #16 item 2): one model behind a CreditLens server
+// (`creditlens-cli serve`) or vLLM's OpenAI-compatible server, named by a URL, asked for the
+// log-probs of token ids through POST /v1/completions with prompt_logprobs.
+//
+// URL: http://HOST[:PORT]/NAME. NAME is the served model: `policy` or `reference` on a CreditLens
+// server; on vLLM the name /v1/models lists (--served-model-name, or a LoRA module of
+// --lora-modules NAME=PATH), which may hold slashes (http://gpu:8000/meta-llama/Llama-3-8B).
+// The bearer token goes to that host and port only; redirects are not followed. Std types only.
+
+#include "core/common/result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cl::server {
+
+struct ModelUrl {
+    std::string host;
+    int port = 80;
+    std::string model; ///< the served model name (the URL's path without its leading '/')
+};
+
+/// Parses http://HOST[:PORT]/NAME; a sentence for anything else (https, no name, a query...).
+Result<ModelUrl> parseModelUrl(const std::string& url);
+
+bool isModelUrl(const std::string& text); ///< starts with http:// or https://
+
+/// prompt_logprobs of a /v1/completions response (vLLM's and CreditLens's shape: entry 0 null,
+/// entry i a map "<id>" -> {logprob, rank, decoded_token} holding the prompt token) as log p(
+/// ids[i] | ids[<i]), entry 0 NaN. A sentence when the body does not have that shape or lacks a
+/// prompt token's entry.
+Result<std::vector<double>> parsePromptLogprobs(const nlohmann::json& body,
+                                                const std::vector<int32_t>& ids);
+
+class RemoteModel {
+public:
+    ~RemoteModel();
+    /// Asks GET /v1/models and checks that the URL's model is served; the sentence names the
+    /// served ones otherwise, and says 401 when the token is missing or wrong.
+    static Result<std::unique_ptr<RemoteModel>> connect(const std::string& url,
+                                                        const std::string& token);
+
+    /// log p(ids[i] | ids[<i]) for every i (entry 0 NaN), float32 values as double.
+    Result<std::vector<double>> logprobs(const std::vector<int32_t>& ids);
+
+    /// A tokenizer file from a CreditLens server (GET /creditlens/v1/tokenizer/<file>); a
+    /// sentence when the server is not a CreditLens one or does not have the file.
+    Result<std::string> tokenizerFile(const std::string& file);
+
+    const std::string& url() const;
+    bool isCreditLens() const; ///< owned_by "creditlens" in /v1/models; else vLLM or alike
+    int64_t maxModelLength() const;
+
+    struct Impl;
+
+private:
+    explicit RemoteModel(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace cl::server

@@ -1,0 +1,287 @@
+// Scoring through servers (issue #16 item 2): the bundled demo pair behind an in-process
+// CreditLens server, and behind a stand-in for vLLM that answers in vLLM 0.6.3's shape (and
+// insists on its max_tokens >= 1), scored by RemoteScorer, against the local RewardScorer on
+// the same file. Also the URL rules, the response parser, tokens and the error sentences.
+#include "common/tolerances.h"
+#include "core/engine/batch_scoring.h"
+#include "core/engine/model.h"
+#include "core/engine/reward_scorer.h"
+#include "core/server/remote_model.h"
+#include "core/server/remote_scorer.h"
+#include "running_server.h"
+
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <cmath>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using nlohmann::json;
+
+namespace {
+
+const std::string kDemo = CREDITLENS_SOURCE_DIR "/resources/demo/";
+
+/// A stand-in for vLLM's OpenAI server: a base model and a LoRA module under two names, as
+/// `vllm serve BASE --enable-lora --lora-modules dpo-lora=PATH` lists them, answering
+/// prompt_logprobs from the demo models in vLLM's shape.
+struct FakeVllm {
+    httplib::Server http;
+    std::thread thread;
+    int port = 0;
+    std::string lastError;
+
+    FakeVllm(cl::Model& lora, cl::Model& base) {
+        http.Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
+            const json cards = {
+                {{"id", "base"}, {"object", "model"}, {"owned_by", "vllm"},
+                 {"max_model_len", 512}},
+                {{"id", "dpo-lora"}, {"object", "model"}, {"owned_by", "vllm"},
+                 {"parent", "base"}, {"max_model_len", 512}}};
+            res.set_content(json{{"object", "list"}, {"data", cards}}.dump(), "application/json");
+        });
+        http.Post("/v1/completions", [this, &lora, &base](const httplib::Request& req,
+                                                         httplib::Response& res) {
+            const json body = json::parse(req.body);
+            if (body.value("max_tokens", 16) < 1 || body.value("prompt_logprobs", -1) != 0) {
+                res.status = 400; // vLLM: "max_tokens must be at least 1"
+                res.set_content(R"({"object":"error","message":"max_tokens must be at least 1"})",
+                                "application/json");
+                return;
+            }
+            const auto ids = body["prompt"].get<std::vector<int32_t>>();
+            cl::Model& m = body["model"] == "dpo-lora" ? lora : base;
+            const auto lps = m.logprobs(ids); // [i] = log p(ids[i+1] | ...)
+            json prompt = json::array({nullptr});
+            for (size_t i = 1; i < ids.size(); ++i) {
+                const int32_t other = ids[i] == 7 ? 8 : 7; // an alternative the parser must skip
+                prompt.push_back({{std::to_string(ids[i]),
+                                   {{"logprob", (*lps)[i - 1]}, {"rank", 2}, {"decoded_token", "x"}}},
+                                  {std::to_string(other),
+                                   {{"logprob", -0.01}, {"rank", 1}, {"decoded_token", "y"}}}});
+            }
+            const json choice = {{"index", 0},         {"text", "y"},
+                                 {"logprobs", nullptr}, {"finish_reason", "length"},
+                                 {"stop_reason", nullptr}, {"prompt_logprobs", prompt}};
+            res.set_content(json{{"id", "cmpl-1"},
+                                 {"object", "text_completion"},
+                                 {"model", body["model"]},
+                                 {"choices", json::array({choice})}}
+                                .dump(),
+                            "application/json");
+        });
+        port = http.bind_to_any_port("127.0.0.1");
+        thread = std::thread([this] { http.listen_after_bind(); });
+    }
+    ~FakeVllm() {
+        http.stop();
+        thread.join();
+    }
+};
+
+int freePort() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+                    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
+    close(fd);
+    return ok ? ntohs(a.sin_port) : -1;
+}
+
+std::string url(int port, const std::string& model) {
+    return "http://127.0.0.1:" + std::to_string(port) + "/" + model;
+}
+
+/// Every line of the demo's first pairs through `scorer`, as `creditlens-cli score` runs it.
+std::vector<cl::BatchLine> scoreDemo(cl::ResponseScorer& scorer, const QString& path) {
+    cl::ScoreRequest defaults;
+    defaults.templateName = "tldr";
+    std::vector<cl::BatchLine> lines;
+    auto s = cl::scoreJsonl(scorer, path.toStdString(), defaults,
+                            [&](const cl::BatchLine& l) { lines.push_back(l); });
+    return s ? lines : std::vector<cl::BatchLine>{};
+}
+
+} // namespace
+
+class TestRemoteScoring : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void urls();
+    void parsesVllmPromptLogprobs();
+    void creditLensServerEqualsLocal();
+    void vllmLoraPairEqualsLocal();
+    void tokenGoesWithEveryRequest();
+    void sentences();
+
+private:
+    std::unique_ptr<cl::Model> m_policy, m_reference;
+    std::unique_ptr<cl::RewardScorer> m_local;
+    std::vector<cl::BatchLine> m_localLines;
+    QTemporaryDir m_tmp;
+    QString m_pairs;
+};
+
+void TestRemoteScoring::initTestCase() {
+    auto p = cl::Model::load(kDemo + "policy");
+    auto r = cl::Model::load(kDemo + "reference");
+    auto local = cl::RewardScorer::load(kDemo + "policy", kDemo + "reference");
+    QVERIFY(p.ok() && r.ok() && local.ok());
+    m_policy = std::move(p.value());
+    m_reference = std::move(r.value());
+    m_local = std::move(local.value());
+    // The first 6 demo pairs (12 responses).
+    QFile all(QString::fromStdString(kDemo + "pairs.jsonl"));
+    QVERIFY(all.open(QIODevice::ReadOnly));
+    m_pairs = m_tmp.filePath("pairs.jsonl");
+    QFile part(m_pairs);
+    QVERIFY(part.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 6; ++i) {
+        part.write(all.readLine());
+    }
+    part.close();
+    m_localLines = scoreDemo(*m_local, m_pairs);
+    QCOMPARE(m_localLines.size(), size_t(6));
+}
+
+void TestRemoteScoring::urls() {
+    auto u = cl::server::parseModelUrl("http://gpu-host:8000/meta-llama/Llama-3-8B/");
+    QVERIFY(u.ok());
+    QCOMPARE(u->host, std::string("gpu-host"));
+    QCOMPARE(u->port, 8000);
+    QCOMPARE(u->model, std::string("meta-llama/Llama-3-8B"));
+    QCOMPARE(cl::server::parseModelUrl("http://host/policy")->port, 80);
+    for (const char* bad : {"http://host:8400", "http://host:8400/", "http://host:0/policy",
+                            "http://host:99999/policy", "http://host:x/policy",
+                            "http://user:pw@host/policy", "http://host/policy?x=1", "ftp://h/p"}) {
+        QVERIFY2(!cl::server::parseModelUrl(bad).ok(), bad);
+    }
+    const auto https = cl::server::parseModelUrl("https://host/policy");
+    QVERIFY(!https.ok() && https.error().find("SSH tunnel") != std::string::npos);
+    const auto userinfo = cl::server::parseModelUrl("http://tok@host/policy");
+    QVERIFY(userinfo.error().find("never in the URL") != std::string::npos);
+}
+
+void TestRemoteScoring::parsesVllmPromptLogprobs() {
+    // vLLM 0.6.3's CompletionResponse with prompt_logprobs=1: each entry holds the prompt token
+    // and the top alternative, keyed by id.
+    const json body = json::parse(R"({"id":"cmpl-9","object":"text_completion","model":"m",
+      "choices":[{"index":0,"text":" the","logprobs":null,"finish_reason":"length",
+      "stop_reason":null,"prompt_logprobs":[null,
+        {"450":{"logprob":-2.5,"rank":3,"decoded_token":" a"},
+         "12":{"logprob":-0.5,"rank":1,"decoded_token":","}},
+        {"13":{"logprob":-0.25,"rank":1,"decoded_token":"."}}]}],
+      "usage":{"prompt_tokens":3,"total_tokens":4,"completion_tokens":1}})");
+    auto lps = cl::server::parsePromptLogprobs(body, {1, 450, 13});
+    QVERIFY(lps.ok());
+    QVERIFY(std::isnan((*lps)[0]));
+    QCOMPARE((*lps)[1], -2.5);
+    QCOMPARE((*lps)[2], -0.25);
+    const auto missing = cl::server::parsePromptLogprobs(body, {1, 451, 13});
+    QVERIFY(!missing.ok() && missing.error().find("token 451 at position 1") != std::string::npos);
+    QVERIFY(!cl::server::parsePromptLogprobs(body, {1, 450}).ok()); // length differs
+    QVERIFY(!cl::server::parsePromptLogprobs(json::object(), {1}).ok());
+}
+
+void TestRemoteScoring::creditLensServerEqualsLocal() {
+    cl::server::ServerOptions o;
+    o.tokenizerFolder = kDemo + "policy"; // the client fetches the tokenizer from the server
+    RunningServer server(*m_policy, *m_reference, o);
+    QVERIFY(server.port > 0);
+    auto remote = cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                    url(server.port, "reference"), {});
+    QVERIFY2(remote.ok(), remote.ok() ? "" : remote.error().c_str());
+    const auto lines = scoreDemo(*remote.value(), m_pairs);
+    QCOMPARE(lines.size(), m_localLines.size());
+    cl::tol::DiffStats d;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        for (auto [a, b] : {std::pair{&lines[i].chosen, &m_localLines[i].chosen},
+                            {&lines[i].rejected, &m_localLines[i].rejected}}) {
+            QCOMPARE((*a)->tokens.size(), (*b)->tokens.size());
+            for (size_t t = 0; t < (*a)->tokens.size(); ++t) {
+                QCOMPARE((*a)->tokens[t].text, (*b)->tokens[t].text);
+                d.add((*a)->tokens[t].logpPolicy, (*b)->tokens[t].logpPolicy);
+                d.add((*a)->tokens[t].logpRef, (*b)->tokens[t].logpRef);
+            }
+        }
+        QCOMPARE(lines[i].margin > 0, m_localLines[i].margin > 0);
+    }
+    QVERIFY(d.report("served vs local log-probs", cl::tol::kLogprobMaxF32VsF32));
+}
+
+void TestRemoteScoring::vllmLoraPairEqualsLocal() {
+    FakeVllm vllm(*m_policy, *m_reference);
+    QVERIFY(vllm.port > 0);
+    // vLLM serves no tokenizer files: without a folder ids score, text asks for one.
+    auto noTokenizer = cl::server::RemoteScorer::connect(url(vllm.port, "dpo-lora"),
+                                                         url(vllm.port, "base"), {});
+    QVERIFY(noTokenizer.ok());
+    QVERIFY(noTokenizer.value()->scoreIds({{1, 2, 3}, {4}}).ok());
+    const auto text = noTokenizer.value()->score({"prompt", "response"});
+    QVERIFY(!text.ok() && text.error().find("--tokenizer DIR") != std::string::npos);
+    cl::server::RemoteOptions options;
+    options.tokenizerDir = kDemo + "policy";
+    auto remote = cl::server::RemoteScorer::connect(url(vllm.port, "dpo-lora"),
+                                                    url(vllm.port, "base"), options);
+    QVERIFY2(remote.ok(), remote.ok() ? "" : remote.error().c_str());
+    const auto lines = scoreDemo(*remote.value(), m_pairs);
+    QCOMPARE(lines.size(), m_localLines.size());
+    cl::tol::DiffStats d;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        d.add(lines[i].chosen->rewardSum, m_localLines[i].chosen->rewardSum);
+        d.add(lines[i].rejected->rewardSum, m_localLines[i].rejected->rewardSum);
+    }
+    // Sums over at most 64 response tokens of rewards that carry 2 beta x the float32-vs-float32
+    // bound each (the served JSON rounds log-probs to float32 too).
+    const double bound = cl::tol::sumOf(64, cl::tol::rewardMax(0.1, cl::tol::kLogprobMaxF32VsF32));
+    QVERIFY(d.report("vLLM-shaped reward sums vs local", bound));
+}
+
+void TestRemoteScoring::tokenGoesWithEveryRequest() {
+    cl::server::ServerOptions o;
+    o.token = "s3cret";
+    o.tokenizerFolder = kDemo + "policy";
+    RunningServer server(*m_policy, *m_reference, o);
+    auto without = cl::server::RemoteModel::connect(url(server.port, "policy"), "");
+    QVERIFY(!without.ok() && without.error().find("401") != std::string::npos);
+    auto wrong = cl::server::RemoteModel::connect(url(server.port, "policy"), "guess");
+    QVERIFY(!wrong.ok());
+    cl::server::RemoteOptions options;
+    options.token = "s3cret";
+    auto remote = cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                    url(server.port, "reference"), options);
+    QVERIFY2(remote.ok(), remote.ok() ? "" : remote.error().c_str());
+    auto scored = remote.value()->scoreIds({{1, 2, 3}, {4, 5}});
+    QVERIFY2(scored.ok(), scored.ok() ? "" : scored.error().c_str());
+    QCOMPARE(scored->tokens.size(), size_t(2));
+}
+
+void TestRemoteScoring::sentences() {
+    RunningServer server(*m_policy, *m_reference, {});
+    const auto unknown = cl::server::RemoteModel::connect(url(server.port, "nope"), "");
+    QVERIFY(!unknown.ok());
+    QVERIFY2(unknown.error().find("does not serve `nope`; it serves policy, reference") !=
+                 std::string::npos,
+             unknown.error().c_str());
+    // A port nothing listens on (bound, read, closed again): no answer, named.
+    const int closed = freePort();
+    QVERIFY(closed > 0);
+    const auto down = cl::server::RemoteModel::connect(url(closed, "policy"), "");
+    QVERIFY(!down.ok() && down.error().find("no answer from 127.0.0.1") != std::string::npos);
+    // Ids outside the vocabulary: the server's 400 sentence comes through.
+    auto model = cl::server::RemoteModel::connect(url(server.port, "policy"), "");
+    QVERIFY(model.ok());
+    const auto outside = model.value()->logprobs({1, 999999});
+    QVERIFY(!outside.ok() && outside.error().find("HTTP 400") != std::string::npos);
+}
+
+QTEST_GUILESS_MAIN(TestRemoteScoring)
+#include "tst_remote_scoring.moc"
