@@ -5,8 +5,8 @@
 namespace cl {
 
 KvCache::KvCache(int layers, int kvHeads, int headDim)
-    : m_kvHeads(kvHeads), m_headDim(headDim), m_keys(layers), m_values(layers),
-      m_prefixKeys(layers), m_prefixValues(layers) {}
+    : m_kvHeads(kvHeads), m_headDim(headDim), m_prefixKeys(layers), m_prefixValues(layers),
+      m_keys(layers), m_values(layers) {}
 
 int64_t KvCache::batch() const {
     if (!m_keys.empty() && m_keys[0].defined()) {

@@ -5,6 +5,7 @@
 // becomes a DatasetRow, pushed into a RowInbox that the GUI thread empties in chunks.
 
 #include "core/engine/batch_scoring.h"
+#include "core/engine/reward_scorer.h"
 #include "ui/dataset/dataset_row.h"
 
 #include <memory>
