@@ -87,10 +87,114 @@ std::vector<ChatTurn> concat(std::vector<ChatTurn> a, const std::vector<ChatTurn
 
 } // namespace
 
-Result<BatchSummary> scoreJsonl(ResponseScorer& scorer, const std::string& path,
-                                const ScoreRequest& defaults,
-                                const std::function<void(const BatchLine&)>& onLine,
-                                const ProgressFn& progress) {
+Result<BatchLine> scoreJsonLine(ResponseScorer& scorer, const std::string& text, int64_t lineNo,
+                                const ScoreRequest& defaults) {
+    BatchLine out;
+    out.line = lineNo;
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        return Error{"not a JSON object"};
+    }
+    auto scoreText = [&](const std::string& response) -> Result<ResponseScore> {
+        ScoreRequest r = defaults;
+        r.prompt = textField(j, "prompt");
+        r.response = response;
+        return scorer.score(r);
+    };
+    // TRL's conversational formats (issue #15): the prompt and each completion are message
+    // lists; without a prompt, chosen/rejected are whole conversations.
+    auto scoreChat = [&](const char* key) -> Result<ResponseScore> {
+        const bool listPrompt = j.contains("prompt") && j["prompt"].is_array();
+        std::vector<ChatTurn> turns = turnsField(j, key);
+        if (listPrompt) {
+            turns = concat(turnsField(j, "prompt"), turns);
+        }
+        return scorer.score(chatRequest(defaults, std::move(turns), key));
+    };
+    auto pair = [&](Result<ResponseScore> c, Result<ResponseScore> r) -> Result<BatchLine> {
+        if (!c) {
+            return Error{"chosen: " + c.error()};
+        }
+        if (!r) {
+            return Error{"rejected: " + r.error()};
+        }
+        out.chosen = std::move(c.value());
+        out.rejected = std::move(r.value());
+        out.margin = out.chosen->rewardSum - out.rejected->rewardSum;
+        out.pChosen = bradleyTerry(out.chosen->rewardSum, out.rejected->rewardSum);
+        return out;
+    };
+    auto single = [&](Result<ResponseScore> r) -> Result<BatchLine> {
+        if (!r) {
+            return Error{r.error()};
+        }
+        out.response = std::move(r.value());
+        return out;
+    };
+    const bool conversational = (j.contains("prompt") && j["prompt"].is_array()) ||
+                                (j.contains("chosen") && j["chosen"].is_array()) ||
+                                j.contains("messages");
+    try {
+        if (conversational && j.contains("chosen") && j.contains("rejected")) {
+            auto c = scoreChat("chosen");
+            if (!c) {
+                return Error{"chosen: " + c.error()};
+            }
+            return pair(std::move(c), scoreChat("rejected"));
+        }
+        if (conversational && (j.contains("messages") || j.contains("completion"))) {
+            return single(scoreChat(j.contains("messages") ? "messages" : "completion"));
+        }
+        if (j.contains("prompt_ids") && j.contains("response_ids")) {
+            return single(scorer.scoreIds({idsField(j, "prompt_ids"), idsField(j, "response_ids")}));
+        }
+        if (j.contains("prompt") && j.contains("chosen") && j.contains("rejected")) {
+            auto c = scoreText(textField(j, "chosen"));
+            if (!c) {
+                return Error{"chosen: " + c.error()};
+            }
+            return pair(std::move(c), scoreText(textField(j, "rejected")));
+        }
+        if (j.contains("prompt") && j.contains("response")) {
+            return single(scoreText(textField(j, "response")));
+        }
+    } catch (const std::exception& e) {
+        return Error{e.what()};
+    }
+    return Error{"expected {prompt, response}, {prompt_ids, response_ids}, "
+                 "{prompt, chosen, rejected} or TRL's conversational {prompt: [messages], "
+                 "chosen: [messages], rejected: [messages]} / {messages: [...]}"};
+}
+
+void BatchTally::add(const BatchLine& line) {
+    if (line.chosen) {
+        m_summary.pairs++;
+        m_summary.correct += line.margin > 0 ? 1 : 0;
+        m_marginSum += line.margin;
+    }
+    for (const auto* r : {&line.response, &line.chosen, &line.rejected}) {
+        if (*r) {
+            for (const TokenScore& t : (*r)->tokens) {
+                m_rewards.push_back(t.reward);
+            }
+        }
+    }
+    m_summary.lines++;
+}
+
+void BatchTally::warn(ParseWarning warning) {
+    m_summary.warnings.push_back(std::move(warning));
+}
+
+BatchSummary BatchTally::finish() {
+    BatchSummary s = m_summary;
+    s.accuracy = s.pairs ? static_cast<double>(s.correct) / s.pairs : 0.0;
+    s.meanMargin = s.pairs ? m_marginSum / s.pairs : 0.0;
+    s.rewardHistogram = makeHistogram(m_rewards);
+    return s;
+}
+
+Result<std::vector<std::string>> readLines(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return Error{"cannot open " + path};
@@ -99,129 +203,46 @@ Result<BatchSummary> scoreJsonl(ResponseScorer& scorer, const std::string& path,
     for (std::string l; std::getline(in, l);) {
         lines.push_back(std::move(l));
     }
-    BatchSummary s;
-    std::vector<double> rewards;
-    double marginSum = 0;
-    for (size_t i = 0; i < lines.size(); ++i) {
-        if (!report(progress, "scoring", static_cast<int64_t>(i),
-                    static_cast<int64_t>(lines.size()))) {
+    return lines;
+}
+
+bool isBlank(const std::string& line) {
+    return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+Result<BatchSummary> scoreJsonl(ResponseScorer& scorer, const std::string& path,
+                                const ScoreRequest& defaults,
+                                const std::function<void(const BatchLine&)>& onLine,
+                                const ProgressFn& progress, const std::set<int64_t>& skipLines) {
+    auto lines = readLines(path);
+    if (!lines) {
+        return Error{lines.error()};
+    }
+    const auto total = static_cast<int64_t>(lines->size());
+    BatchTally tally;
+    for (int64_t i = 0; i < total; ++i) {
+        if (!report(progress, "scoring", i, total)) {
             return Error{kCancelledMessage};
         }
-        const std::string& text = lines[i];
-        if (text.find_first_not_of(" \t\r") == std::string::npos) {
+        const std::string& text = (*lines)[static_cast<size_t>(i)];
+        if (isBlank(text) || skipLines.count(i + 1)) {
             continue;
         }
-        BatchLine out;
-        out.line = static_cast<int64_t>(i + 1);
-        auto fail = [&](const std::string& msg) {
-            s.warnings.push_back({out.line, path + ":" + std::to_string(out.line) + ": " + msg});
-        };
-        json j = json::parse(text, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            fail("not a JSON object");
-            continue;
-        }
-        auto scoreText = [&](const std::string& response) -> Result<ResponseScore> {
-            ScoreRequest r = defaults;
-            r.prompt = textField(j, "prompt");
-            r.response = response;
-            return scorer.score(r);
-        };
-        // TRL's conversational formats (issue #15): the prompt and each completion are message
-        // lists; without a prompt, chosen/rejected are whole conversations.
-        auto scoreChat = [&](const char* key) -> Result<ResponseScore> {
-            const bool listPrompt = j.contains("prompt") && j["prompt"].is_array();
-            std::vector<ChatTurn> turns = turnsField(j, key);
-            if (listPrompt) {
-                turns = concat(turnsField(j, "prompt"), turns);
-            }
-            return scorer.score(chatRequest(defaults, std::move(turns), key));
-        };
-        const bool conversational = (j.contains("prompt") && j["prompt"].is_array()) ||
-                                    (j.contains("chosen") && j["chosen"].is_array()) ||
-                                    j.contains("messages");
-        try {
-            if (conversational && j.contains("chosen") && j.contains("rejected")) {
-                auto c = scoreChat("chosen");
-                if (!c) {
-                    throw std::runtime_error("chosen: " + c.error());
-                }
-                auto r = scoreChat("rejected");
-                if (!r) {
-                    throw std::runtime_error("rejected: " + r.error());
-                }
-                out.chosen = std::move(c.value());
-                out.rejected = std::move(r.value());
-                out.margin = out.chosen->rewardSum - out.rejected->rewardSum;
-                out.pChosen = bradleyTerry(out.chosen->rewardSum, out.rejected->rewardSum);
-                s.pairs++;
-                s.correct += out.margin > 0 ? 1 : 0;
-                marginSum += out.margin;
-            } else if (conversational && (j.contains("messages") || j.contains("completion"))) {
-                auto r = scoreChat(j.contains("messages") ? "messages" : "completion");
-                if (!r) {
-                    throw std::runtime_error(r.error());
-                }
-                out.response = std::move(r.value());
-            } else if (j.contains("prompt_ids") && j.contains("response_ids")) {
-                auto r = scorer.scoreIds({idsField(j, "prompt_ids"), idsField(j, "response_ids")});
-                if (!r) {
-                    throw std::runtime_error(r.error());
-                }
-                out.response = std::move(r.value());
-            } else if (j.contains("prompt") && j.contains("chosen") && j.contains("rejected")) {
-                auto c = scoreText(textField(j, "chosen"));
-                if (!c) {
-                    throw std::runtime_error("chosen: " + c.error());
-                }
-                auto r = scoreText(textField(j, "rejected"));
-                if (!r) {
-                    throw std::runtime_error("rejected: " + r.error());
-                }
-                out.chosen = std::move(c.value());
-                out.rejected = std::move(r.value());
-                out.margin = out.chosen->rewardSum - out.rejected->rewardSum;
-                out.pChosen = bradleyTerry(out.chosen->rewardSum, out.rejected->rewardSum);
-                s.pairs++;
-                s.correct += out.margin > 0 ? 1 : 0;
-                marginSum += out.margin;
-            } else if (j.contains("prompt") && j.contains("response")) {
-                auto r = scoreText(textField(j, "response"));
-                if (!r) {
-                    throw std::runtime_error(r.error());
-                }
-                out.response = std::move(r.value());
-            } else {
-                fail("expected {prompt, response}, {prompt_ids, response_ids}, "
-                     "{prompt, chosen, rejected} or TRL's conversational {prompt: [messages], "
-                     "chosen: [messages], rejected: [messages]} / {messages: [...]}");
-                continue;
-            }
-        } catch (const std::exception& e) {
-            if (std::string(e.what()).find(kCancelledMessage) != std::string::npos) {
+        auto line = scoreJsonLine(scorer, text, i + 1, defaults);
+        if (!line) {
+            if (line.error().find(kCancelledMessage) != std::string::npos) {
                 return Error{kCancelledMessage};
             }
-            fail(e.what());
+            tally.warn({i + 1, path + ":" + std::to_string(i + 1) + ": " + line.error()});
             continue;
         }
-        for (const auto* r : {&out.response, &out.chosen, &out.rejected}) {
-            if (*r) {
-                for (const TokenScore& t : (*r)->tokens) {
-                    rewards.push_back(t.reward);
-                }
-            }
-        }
-        s.lines++;
+        tally.add(*line);
         if (onLine) {
-            onLine(out);
+            onLine(*line);
         }
     }
-    s.accuracy = s.pairs ? static_cast<double>(s.correct) / s.pairs : 0.0;
-    s.meanMargin = s.pairs ? marginSum / s.pairs : 0.0;
-    s.rewardHistogram = makeHistogram(rewards);
-    report(progress, "scoring", static_cast<int64_t>(lines.size()),
-           static_cast<int64_t>(lines.size()));
-    return s;
+    report(progress, "scoring", total, total);
+    return tally.finish();
 }
 
 } // namespace cl

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,11 +48,35 @@ struct BatchSummary {
 };
 
 /// Scores every line; onLine receives each result as it is ready. progress counts lines
-/// (total = line count); cancel returns Error{kCancelledMessage}.
+/// (total = line count); cancel returns Error{kCancelledMessage}. Lines in skipLines (1-based,
+/// `score --resume`: already in the output) are left out.
 Result<BatchSummary> scoreJsonl(ResponseScorer& scorer, const std::string& path,
                                 const ScoreRequest& defaults,
                                 const std::function<void(const BatchLine&)>& onLine,
-                                const ProgressFn& progress = {});
+                                const ProgressFn& progress = {},
+                                const std::set<int64_t>& skipLines = {});
+
+/// One line of such a file scored; the Error is the line's problem in one sentence (without the
+/// path and line number).
+Result<BatchLine> scoreJsonLine(ResponseScorer& scorer, const std::string& text, int64_t lineNo,
+                                const ScoreRequest& defaults);
+
+/// Sums scored lines into a BatchSummary (pairs, accuracy, mean margin, reward histogram).
+class BatchTally {
+public:
+    void add(const BatchLine& line);
+    void warn(ParseWarning warning);
+    BatchSummary finish();
+
+private:
+    BatchSummary m_summary;
+    std::vector<double> m_rewards;
+    double m_marginSum = 0;
+};
+
+/// The file's lines, split as std::getline does (so line numbers agree everywhere).
+Result<std::vector<std::string>> readLines(const std::string& path);
+bool isBlank(const std::string& line);
 
 /// Equal-width histogram with `bins` bins over the data's range.
 Histogram makeHistogram(const std::vector<double>& values, int bins = 40);

@@ -84,6 +84,7 @@ struct RemoteModel::Impl {
     std::string token;
     bool creditLens = false;
     int64_t maxLength = 0;
+    bool lastTransient = false;
 
     httplib::Client client() const {
         httplib::Client c(where.host, where.port);
@@ -174,6 +175,7 @@ Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& id
                     {"temperature", 0}};
     httplib::Client c = m_impl->client();
     auto r = c.Post("/v1/completions", request.dump(), "application/json");
+    m_impl->lastTransient = !r || r->status >= 500;
     if (!r || r->status != 200) {
         return Error{m_impl->failure(r, "scoring " + std::to_string(ids.size()) + " tokens")};
     }
@@ -196,6 +198,10 @@ Result<std::string> RemoteModel::tokenizerFile(const std::string& file) {
         return Error{m_impl->failure(r, "fetching " + file)};
     }
     return r->body;
+}
+
+bool RemoteModel::lastFailureTransient() const {
+    return m_impl->lastTransient;
 }
 
 const std::string& RemoteModel::url() const {

@@ -47,6 +47,9 @@ public:
 
     /// log p(ids[i] | ids[<i]) for every i (entry 0 NaN), float32 values as double.
     Result<std::vector<double>> logprobs(const std::vector<int32_t>& ids);
+    /// Whether the last logprobs() failed in a way another try may not: no answer, or a 5xx
+    /// (503: the server's queue is full). A 4xx is about the request and stays an error.
+    bool lastFailureTransient() const;
 
     /// A tokenizer file from a CreditLens server (GET /creditlens/v1/tokenizer/<file>); a
     /// sentence when the server is not a CreditLens one or does not have the file.

@@ -22,6 +22,7 @@ struct RemoteScorer::Impl {
     std::string chatError = "the tokenizer folder has no chat_template";
     fs::path fetchedDir; // removed with the scorer
     double beta = 0.1;
+    bool transient = false; // the last run failed at a server
 
     ~Impl() {
         if (!fetchedDir.empty()) {
@@ -36,12 +37,15 @@ struct RemoteScorer::Impl {
             return Error{"the prompt is empty and the tokenizer adds no BOS: the first response "
                          "token has nothing to be predicted from"};
         }
+        transient = false;
         auto lpPolicy = policy->logprobs(seq.ids);
         if (!lpPolicy) {
+            transient = policy->lastFailureTransient();
             return Error{"policy: " + lpPolicy.error()};
         }
         auto lpRef = reference->logprobs(seq.ids);
         if (!lpRef) {
+            transient = reference->lastFailureTransient();
             return Error{"reference: " + lpRef.error()};
         }
         ResponseScore score =
@@ -158,6 +162,10 @@ Result<ResponseScore> RemoteScorer::scoreIds(const IdsRequest& request, const Ru
 
 void RemoteScorer::setBeta(double beta) {
     m_impl->beta = beta;
+}
+
+bool RemoteScorer::lastFailureTransient() const {
+    return m_impl->transient;
 }
 
 const Tokenizer* RemoteScorer::tokenizer() const {

@@ -39,6 +39,9 @@ public:
                                    const RunOptions& options = {}) override;
 
     void setBeta(double beta);
+    /// Whether the last failed call failed at a server (no answer, 5xx): worth another try,
+    /// perhaps on another server. False for problems of the request itself.
+    bool lastFailureTransient() const;
     const Tokenizer* tokenizer() const; ///< null without one (ids-only scoring)
 
     struct Impl;

@@ -8,6 +8,7 @@
 #include "core/engine/reward_scorer.h"
 #include "core/server/remote_model.h"
 #include "core/server/remote_scorer.h"
+#include "core/server/server_pool.h"
 #include "running_server.h"
 
 #include <QtTest>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
+#include <atomic>
 #include <cmath>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -35,7 +37,9 @@ struct FakeVllm {
     int port = 0;
     std::string lastError;
 
-    FakeVllm(cl::Model& lora, cl::Model& base) {
+    std::atomic<int> failures; // the next this many completions answer 503 (a full queue)
+
+    FakeVllm(cl::Model& lora, cl::Model& base, int failFirst = 0) : failures(failFirst) {
         http.Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
             const json cards = {
                 {{"id", "base"}, {"object", "model"}, {"owned_by", "vllm"},
@@ -46,6 +50,12 @@ struct FakeVllm {
         });
         http.Post("/v1/completions", [this, &lora, &base](const httplib::Request& req,
                                                          httplib::Response& res) {
+            if (failures.fetch_sub(1) > 0) {
+                res.status = 503;
+                res.set_content(R"({"object":"error","message":"the queue is full"})",
+                                "application/json");
+                return;
+            }
             const json body = json::parse(req.body);
             if (body.value("max_tokens", 16) < 1 || body.value("prompt_logprobs", -1) != 0) {
                 res.status = 400; // vLLM: "max_tokens must be at least 1"
@@ -120,6 +130,8 @@ private slots:
     void creditLensServerEqualsLocal();
     void vllmLoraPairEqualsLocal();
     void tokenGoesWithEveryRequest();
+    void poolRetriesOnAnotherServer();
+    void poolReportsLinesThatKeepFailing();
     void sentences();
 
 private:
@@ -281,6 +293,75 @@ void TestRemoteScoring::sentences() {
     QVERIFY(model.ok());
     const auto outside = model.value()->logprobs({1, 999999});
     QVERIFY(!outside.ok() && outside.error().find("HTTP 400") != std::string::npos);
+}
+
+void TestRemoteScoring::poolRetriesOnAnotherServer() {
+    // Two vLLM-shaped servers; the first answers 503 to its first 3 requests. Every line is
+    // scored, the output comes in input order, and the numbers are the local ones.
+    FakeVllm flaky(*m_policy, *m_reference, 3), steady(*m_policy, *m_reference);
+    cl::server::PoolOptions options;
+    options.servers = {{url(flaky.port, "dpo-lora"), url(flaky.port, "base")},
+                       {url(steady.port, "dpo-lora"), url(steady.port, "base")}};
+    options.remote.tokenizerDir = kDemo + "policy";
+    options.backoffMs = 1;
+    cl::ScoreRequest defaults;
+    defaults.templateName = "tldr";
+    std::vector<cl::server::LineOutcome> outcomes;
+    auto summary = cl::server::scoreOnServers(
+        m_pairs.toStdString(), defaults, options,
+        [&](const cl::server::LineOutcome& o) { outcomes.push_back(o); });
+    QVERIFY2(summary.ok(), summary.ok() ? "" : summary.error().c_str());
+    QCOMPARE(summary->lines, int64_t(6));
+    QCOMPARE(outcomes.size(), size_t(6));
+    cl::tol::DiffStats d;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+        QCOMPARE(outcomes[i].line, int64_t(i + 1));
+        QVERIFY2(outcomes[i].scored.has_value(), outcomes[i].error.c_str());
+        d.add(outcomes[i].scored->margin, m_localLines[i].margin);
+    }
+    QVERIFY(flaky.failures.load() <= 0); // the 503s happened and were retried
+    QVERIFY(d.report("pool margins vs local",
+                     cl::tol::sumOf(128, cl::tol::rewardMax(0.1, cl::tol::kLogprobMaxF32VsF32))));
+    // Skipped lines (--resume) are not asked for.
+    options.skipLines = {1, 2, 3, 4, 5};
+    outcomes.clear();
+    summary = cl::server::scoreOnServers(m_pairs.toStdString(), defaults, options,
+                                         [&](const cl::server::LineOutcome& o) {
+                                             outcomes.push_back(o);
+                                         });
+    QVERIFY(summary.ok());
+    QCOMPARE(outcomes.size(), size_t(1));
+    QCOMPARE(outcomes[0].line, int64_t(6));
+}
+
+void TestRemoteScoring::poolReportsLinesThatKeepFailing() {
+    // One server that always answers 503, and one that is down: each line is tried twice, then
+    // reported with its reason; the dead pair is left out with a warning.
+    FakeVllm busy(*m_policy, *m_reference, 1 << 20);
+    cl::server::PoolOptions options;
+    options.servers = {{url(busy.port, "dpo-lora"), url(busy.port, "base")},
+                       {url(freePort(), "dpo-lora"), url(freePort(), "base")}};
+    options.remote.tokenizerDir = kDemo + "policy";
+    options.attempts = 2;
+    options.backoffMs = 1;
+    std::vector<cl::server::LineOutcome> outcomes;
+    auto summary = cl::server::scoreOnServers(
+        m_pairs.toStdString(), {}, options,
+        [&](const cl::server::LineOutcome& o) { outcomes.push_back(o); });
+    QVERIFY(summary.ok());
+    QCOMPARE(summary->lines, int64_t(0));
+    QCOMPARE(outcomes.size(), size_t(6));
+    for (const auto& o : outcomes) {
+        QVERIFY(!o.scored);
+        QVERIFY2(o.error.find("HTTP 503: the queue is full") != std::string::npos,
+                 o.error.c_str());
+    }
+    QCOMPARE(summary->warnings.size(), size_t(7)); // 6 lines and the pair left out
+    QVERIFY(summary->warnings[0].message.find("left out of the pool") != std::string::npos);
+    // No pair connects: one sentence naming them.
+    options.servers.erase(options.servers.begin());
+    const auto none = cl::server::scoreOnServers(m_pairs.toStdString(), {}, options, {});
+    QVERIFY(!none.ok() && none.error().find("no answer from") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestRemoteScoring)

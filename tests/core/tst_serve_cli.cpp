@@ -30,6 +30,7 @@ private slots:
     void nonLoopbackWithoutTokenIsRefused_data();
     void nonLoopbackWithoutTokenIsRefused();
     void servesOnAnEphemeralPort();
+    void resumeSkipsWhatTheOutputHolds();
 };
 
 void TestServeCli::nonLoopbackWithoutTokenIsRefused_data() {
@@ -134,6 +135,54 @@ void TestServeCli::servesOnAnEphemeralPort() {
     }
     QVERIFY(sums.report("score via URLs vs folders",
                         cl::tol::sumOf(4, cl::tol::rewardMax(0.1, cl::tol::kLogprobMaxF32VsF32))));
+}
+
+void TestServeCli::resumeSkipsWhatTheOutputHolds() {
+    // The bundled demo (no fixtures needed): 6 pairs scored, then the output cut to 3 records
+    // and half of a fourth (a crash mid-write); --resume scores lines 4..6 only and the file
+    // ends as a fresh run's, every record naming its input line.
+    const QString demo = QStringLiteral(CREDITLENS_SOURCE_DIR "/resources/demo/");
+    QTemporaryDir tmp;
+    QFile all(demo + "pairs.jsonl");
+    QVERIFY(all.open(QIODevice::ReadOnly));
+    QFile input(tmp.filePath("six.jsonl"));
+    QVERIFY(input.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 6; ++i) {
+        input.write(all.readLine());
+    }
+    input.close();
+    const QStringList score = {"score", "--policy", demo + "policy", "--reference",
+                               demo + "reference", "--template", "tldr", "--input",
+                               input.fileName(), "--output"};
+    const QString fresh = tmp.filePath("fresh.jsonl"), resumed = tmp.filePath("resumed.jsonl");
+    QCOMPARE(cl::test::runCli(score + QStringList{fresh}).code, 0);
+    QFile f(fresh);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> records = f.readAll().trimmed().split('\n');
+    QCOMPARE(records.size(), 6);
+    QFile cut(resumed);
+    QVERIFY(cut.open(QIODevice::WriteOnly));
+    cut.write(records[0] + "\n" + records[1] + "\n" + records[2] + "\n" + records[3].left(40));
+    cut.close();
+    const auto r = cl::test::runCli(score + QStringList{resumed, "--resume"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QVERIFY2(r.err.contains("scored 3 lines") && r.err.contains("3 done before"), r.err.constData());
+    QFile back(resumed);
+    QVERIFY(back.open(QIODevice::ReadOnly));
+    const QList<QByteArray> after = back.readAll().trimmed().split('\n');
+    QCOMPARE(after.size(), 6);
+    cl::tol::DiffStats d; // the resumed run starts from other cached prefixes: float32 apart
+    for (int i = 0; i < 6; ++i) {
+        const json a = json::parse(after[i].toStdString()), b = json::parse(records[i].toStdString());
+        QCOMPARE(a["line"].get<int>(), i + 1);
+        d.add(a["margin"].get<double>(), b["margin"].get<double>());
+    }
+    QVERIFY(d.report("resumed vs fresh margins",
+                     cl::tol::sumOf(128, cl::tol::rewardMax(0.1, cl::tol::kLogprobMaxF32VsF32))));
+    // --resume without a file to resume from is a usage sentence.
+    const auto noFile = cl::test::runCli(score.mid(0, score.size() - 1) + QStringList{"--resume"});
+    QCOMPARE(noFile.code, 1);
+    QVERIFY(noFile.err.contains("--resume needs --output FILE"));
 }
 
 QTEST_GUILESS_MAIN(TestServeCli)
