@@ -195,8 +195,14 @@ Result<std::vector<double>> Sequence::append(const std::vector<int32_t>& ids, in
 }
 
 Result<std::vector<float>> Sequence::nextLogprobs(int64_t position, bool reference) const {
-    if (position < 0 || position >= length()) {
-        return Error{"position " + std::to_string(position) + " is outside the sequence"};
+    return nextLogprobs(position, 1, reference);
+}
+
+Result<std::vector<float>> Sequence::nextLogprobs(int64_t first, int64_t count,
+                                                  bool reference) const {
+    if (first < 0 || count < 1 || first + count > length()) {
+        return Error{"positions " + std::to_string(first) + ".." +
+                     std::to_string(first + count - 1) + " are outside the sequence"};
     }
     if (reference && !m_impl->paired) {
         return Error{"this sequence holds no reference row"};
@@ -205,7 +211,8 @@ Result<std::vector<float>> Sequence::nextLogprobs(int64_t position, bool referen
         c10::InferenceMode guard;
         const int64_t row = reference ? 1 : 0;
         at::Tensor lp = m_impl->model->lm()
-                            .logSoftmax(m_impl->hidden[row][position], /*base=*/reference)
+                            .logSoftmax(m_impl->hidden[row].narrow(0, first, count),
+                                        /*base=*/reference)
                             .cpu()
                             .contiguous();
         const float* p = lp.data_ptr<float>();

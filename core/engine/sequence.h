@@ -41,6 +41,10 @@ public:
     /// Log-probs of every next token after position `position` (0-based, < length()), float32
     /// values as double, over the whole vocabulary. reference: the base row of a paired sequence.
     Result<std::vector<float>> nextLogprobs(int64_t position, bool reference = false) const;
+    /// The same for positions [first, first + count), in one pass of the output head (a row at a
+    /// time reads the whole head once per row). Row-major: count rows of the vocabulary size.
+    Result<std::vector<float>> nextLogprobs(int64_t first, int64_t count,
+                                            bool reference) const;
 
     /// Keeps the first n tokens (n <= length()).
     void truncate(int64_t n);

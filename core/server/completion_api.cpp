@@ -70,11 +70,16 @@ json echoLogprobs(const ServedModels& m, const PromptScores& s, bool asIds) {
 json promptLogprobs(const ServedModels& m, const PromptScores& s) {
     json out = json::array();
     out.push_back(nullptr);
+    const bool ranked = !s.ranks.empty(); // "creditlens_ranks": false leaves ranks and top out
     for (size_t i = 1; i < s.ids.size(); ++i) {
         json entry = json::object();
         entry[std::to_string(s.ids[i])] = {{"logprob", s.logprobs[i]},
-                                           {"rank", s.ranks[i]},
+                                           {"rank", ranked ? json(s.ranks[i]) : json(nullptr)},
                                            {"decoded_token", decoded(m, s.ids[i])}};
+        if (!ranked) {
+            out.push_back(std::move(entry));
+            continue;
+        }
         int64_t rank = 1;
         for (const auto& [id, lp] : s.top[i]) {
             if (id != s.ids[i]) {
@@ -142,7 +147,10 @@ ApiReply completions(const json& body, ServedModels& models) {
     if (!ids) {
         return error;
     }
-    auto scored = cache.score(*ids, std::max(logprobs, promptK));
+    // CreditLens's own client asks for the log-probs alone ("creditlens_ranks": false): each
+    // rank needs a full head row per position, three times the cost of a score (issue #16).
+    const bool ranks = logprobs >= 0 || body.value("creditlens_ranks", true);
+    auto scored = cache.score(*ids, ranks ? std::max(logprobs, promptK) : -1);
     if (!scored) {
         return apiError(400, scored.error());
     }

@@ -11,6 +11,9 @@
 //  - usage {prompt_tokens, completion_tokens: 0, total_tokens, prompt_tokens_details:
 //    {cached_tokens}} plus CreditLens's recomputed_tokens (the prefix cache's work).
 // Only prompts given as token ids, max_tokens 0: the server scores, it never generates here.
+// Extension: "creditlens_ranks": false (with prompt_logprobs) returns the prompt tokens'
+// log-probs with rank null and no alternatives, sparing a full output-head row per position;
+// CreditLens's client sends it to CreditLens servers only.
 
 #include "core/server/served_models.h"
 

@@ -46,7 +46,7 @@ Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int top
     auto best = m_lru.end();
     int64_t bestPrefix = 0;
     for (auto it = m_lru.begin(); it != m_lru.end(); ++it) {
-        const int64_t p = commonPrefix(it->ids(), ids);
+        const int64_t p = commonPrefix(it->seq.ids(), ids);
         if (p > bestPrefix) {
             best = it;
             bestPrefix = p;
@@ -60,9 +60,14 @@ Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int top
     } else {
         m_lru.splice(m_lru.begin(), m_lru, best);
     }
-    Sequence& seq = m_lru.front();
+    Entry& entry = m_lru.front();
+    Sequence& seq = entry.seq;
     const int64_t keep = bestPrefix;
     seq.truncate(keep);
+    if (entry.ranks.size() > static_cast<size_t>(keep)) { // what follows the prefix is replaced
+        entry.ranks.resize(static_cast<size_t>(keep));
+        entry.top.resize(static_cast<size_t>(keep));
+    }
     std::vector<int32_t> suffix(ids.begin() + keep, ids.end());
     auto appended = seq.append(suffix);
     if (!appended) {
@@ -78,14 +83,35 @@ Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int top
     out.cachedTokens = keep;
     out.recomputedTokens = static_cast<int64_t>(suffix.size());
     if (topK >= 0) {
-        out.ranks.assign(ids.size(), 0);
-        out.top.assign(ids.size(), {});
-        for (size_t i = 1; i < ids.size(); ++i) {
-            auto row = seq.nextLogprobs(static_cast<int64_t>(i) - 1);
-            if (!row) {
-                return Error{row.error()};
+        // Positions before `keep` keep their rank and top-k when they were computed with at
+        // least this k; the others need their head row.
+        const size_t valid = entry.topK >= topK ? entry.ranks.size() : 0;
+        entry.ranks.resize(ids.size(), 0);
+        entry.top.resize(ids.size());
+        // The head runs over blocks of positions, each read of its weights serving many rows.
+        constexpr size_t kBlock = 64;
+        for (size_t i0 = std::max<size_t>(valid, 1); i0 < ids.size(); i0 += kBlock) {
+            const size_t n = std::min(kBlock, ids.size() - i0);
+            auto rows = seq.nextLogprobs(static_cast<int64_t>(i0) - 1, static_cast<int64_t>(n),
+                                         false);
+            if (!rows) {
+                entry.ranks.resize(i0);
+                entry.top.resize(i0);
+                return Error{rows.error()};
             }
-            rankAndTop(*row, ids[i], topK, out.ranks[i], out.top[i]);
+            const size_t vocab = rows->size() / n;
+            for (size_t r = 0; r < n; ++r) {
+                const std::vector<float> row(rows->begin() + r * vocab,
+                                             rows->begin() + (r + 1) * vocab);
+                rankAndTop(row, ids[i0 + r], std::max(topK, entry.topK), entry.ranks[i0 + r],
+                           entry.top[i0 + r]);
+            }
+        }
+        entry.topK = std::max(topK, entry.topK);
+        out.ranks = entry.ranks;
+        out.top = entry.top;
+        for (auto& t : out.top) {
+            t.resize(std::min(t.size(), static_cast<size_t>(topK)));
         }
     }
     return out;

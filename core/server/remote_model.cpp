@@ -173,6 +173,9 @@ Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& id
                     {"max_tokens", m_impl->creditLens ? 0 : 1},
                     {"prompt_logprobs", 0},
                     {"temperature", 0}};
+    if (m_impl->creditLens) {
+        request["creditlens_ranks"] = false; // the log-probs alone: no head row per position
+    }
     httplib::Client c = m_impl->client();
     auto r = c.Post("/v1/completions", request.dump(), "application/json");
     m_impl->lastTransient = !r || r->status >= 500;

@@ -201,6 +201,19 @@ void TestRemoteScoring::parsesVllmPromptLogprobs() {
     QVERIFY(!missing.ok() && missing.error().find("token 451 at position 1") != std::string::npos);
     QVERIFY(!cl::server::parsePromptLogprobs(body, {1, 450}).ok()); // length differs
     QVERIFY(!cl::server::parsePromptLogprobs(json::object(), {1}).ok());
+    // prompt_logprobs=20: each entry holds the top 20 and, when it is not among them, the
+    // prompt token as a 21st key (vLLM 0.6.3's Logprob dicts).
+    json top20 = body;
+    json entry = json::object();
+    for (int id = 100; id < 120; ++id) {
+        entry[std::to_string(id)] = {{"logprob", -0.1 * (id - 99)}, {"rank", id - 99},
+                                     {"decoded_token", "t"}};
+    }
+    entry["450"] = {{"logprob", -9.75}, {"rank", 803}, {"decoded_token", " a"}};
+    top20["choices"][0]["prompt_logprobs"][1] = entry;
+    const auto wide = cl::server::parsePromptLogprobs(top20, {1, 450, 13});
+    QVERIFY(wide.ok());
+    QCOMPARE((*wide)[1], -9.75);
 }
 
 void TestRemoteScoring::creditLensServerEqualsLocal() {

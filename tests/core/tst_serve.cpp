@@ -6,6 +6,7 @@
 #include "common/tolerances.h"
 #include "core/engine/beam_scoring.h"
 #include "core/engine/model.h"
+#include "core/server/prefix_cache.h"
 #include "core/server/scoring_server.h"
 #include "core/server/server_security.h"
 #include "running_server.h"
@@ -68,6 +69,8 @@ private slots:
     void echoLogprobsShape();
     void beamEqualsLocal();
     void typingReusesPrefixCache();
+    void cachedRanksFollowTheSequence();
+    void logprobsWithoutRanks();
     void securityAnswers();
     void tokenRequired();
     void queueBoundGives503();
@@ -387,6 +390,61 @@ void TestServe::bindRules() {
     QVERIFY(!cl::server::bearerMatches("Bearer abd", "abc"));
     QVERIFY(!cl::server::bearerMatches("Bearer ", ""));
     QVERIFY(!cl::server::bearerMatches("bearer abc", "abc"));
+}
+
+void TestServe::cachedRanksFollowTheSequence() {
+    // Ranks and top-k are kept per cached sequence and computed for new positions only; after
+    // requests that replace a suffix (with and without top-k) they equal a fresh computation.
+    cl::server::PrefixCache cache(*m_policy, 2);
+    std::vector<int32_t> x(60), y;
+    for (int i = 0; i < 60; ++i) {
+        x[static_cast<size_t>(i)] = (i * 37) % 1000;
+    }
+    y.assign(x.begin(), x.begin() + 30);
+    for (int i = 0; i < 40; ++i) {
+        y.push_back((i * 101 + 7) % 1000);
+    }
+    QVERIFY(cache.score(x, 5).ok());
+    QVERIFY(cache.score(y, -1).ok()); // replaces x's suffix without ranks
+    auto cached = cache.score(y, 5);
+    QVERIFY(cached.ok());
+    QCOMPARE(cached->cachedTokens, int64_t(y.size()));
+    auto fresh = cl::server::PrefixCache(*m_policy, 1).score(y, 5);
+    QVERIFY(fresh.ok());
+    // The cached positions ran as part of another sequence: float32 apart, so a near tie may
+    // swap two neighbours (by at most one rank, with values within the bound).
+    cl::tol::DiffStats d;
+    QCOMPARE(cached->ranks.size(), fresh->ranks.size());
+    for (size_t i = 1; i < y.size(); ++i) {
+        QVERIFY(std::abs(cached->ranks[i] - fresh->ranks[i]) <= 1);
+        QCOMPARE(cached->top[i].size(), size_t(5));
+        for (size_t k = 0; k < 5; ++k) {
+            d.add(cached->top[i][k].second, fresh->top[i][k].second);
+        }
+    }
+    QVERIFY(d.report("cached vs fresh top-5", cl::tol::kLogprobMaxF32VsF32));
+    auto fewer = cache.score(y, 2); // a smaller k reuses the larger one's lists, cut
+    QVERIFY(fewer.ok());
+    QCOMPARE(fewer->top[10].size(), size_t(2));
+    QCOMPARE(fewer->top[10][0], cached->top[10][0]);
+}
+
+void TestServe::logprobsWithoutRanks() {
+    // "creditlens_ranks": false: the same log-probs, rank null, no alternatives.
+    const std::vector<int32_t> ids = {5, 0, 311, 999, 2, 17};
+    const json plain = completion(*m_server, "policy", ids, {{"prompt_logprobs", 3}});
+    const json bare = completion(*m_server, "policy", ids,
+                                 {{"prompt_logprobs", 3}, {"creditlens_ranks", false}});
+    const json& a = plain["choices"][0]["prompt_logprobs"];
+    const json& b = bare["choices"][0]["prompt_logprobs"];
+    QCOMPARE(b.size(), ids.size());
+    QVERIFY(b[0].is_null());
+    for (size_t i = 1; i < ids.size(); ++i) {
+        const std::string key = std::to_string(ids[i]);
+        QCOMPARE(b[i].size(), size_t(1));
+        QVERIFY(b[i][key]["rank"].is_null());
+        QCOMPARE(b[i][key]["logprob"].get<double>(), a[i][key]["logprob"].get<double>());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServe)
