@@ -62,10 +62,12 @@ public:
         return true;
     }
 
+    /// At the front: the line is tried again before new ones start, so a dead pool is noticed
+    /// after one line's tries, not after a round of backoffs for every line.
     void retry(Job job) {
         std::lock_guard lock(m_mutex);
         --m_pending;
-        m_queue.push_back(job);
+        m_queue.push_front(job);
         m_wake.notify_all();
     }
 
@@ -92,6 +94,19 @@ public:
         std::lock_guard lock(m_mutex);
         return m_cancelled;
     }
+
+    /// A line failed at the servers `attempts` times: they are down. Nothing more starts; what
+    /// is done stays written, the rest is left for --resume.
+    void abandon(const std::string& why) {
+        std::lock_guard lock(m_mutex);
+        m_cancelled = true;
+        m_abandoned = why;
+        m_wake.notify_all();
+    }
+    std::string abandoned() {
+        std::lock_guard lock(m_mutex);
+        return m_abandoned;
+    }
     std::vector<LineOutcome>& outcomes() { return m_outcomes; }
 
 private:
@@ -103,6 +118,7 @@ private:
     int64_t m_total = 0, m_next = 0, m_pending = 0;
     int m_workers = 0;
     bool m_cancelled = false;
+    std::string m_abandoned;
     const std::function<void(const LineOutcome&)>& m_onLine;
     const ProgressFn& m_progress;
 };
@@ -165,9 +181,14 @@ Result<BatchSummary> scoreOnServers(const std::string& path, const ScoreRequest&
                 pool.finish(job.index, {job.line, std::move(scored.value()), {}});
                 continue;
             }
-            if (!scorer.lastFailureTransient() || job.tries >= options.attempts) {
+            if (!scorer.lastFailureTransient()) {
                 pool.finish(job.index, {job.line, std::nullopt, scored.error()});
                 continue;
+            }
+            if (job.tries >= options.attempts) {
+                pool.finish(job.index, {job.line, std::nullopt, scored.error()});
+                pool.abandon(scored.error());
+                break;
             }
             // The server failed: wait, then let another worker (or this one) try again.
             job.lastWorker = worker;
@@ -182,6 +203,10 @@ Result<BatchSummary> scoreOnServers(const std::string& path, const ScoreRequest&
     }
     for (std::thread& t : threads) {
         t.join();
+    }
+    if (const std::string why = pool.abandoned(); !why.empty()) {
+        return Error{"the servers stopped answering (" + why + "); the lines scored so far are "
+                     "written, and --resume scores the others"};
     }
     if (pool.cancelled()) {
         return Error{kCancelledMessage};

@@ -3,8 +3,10 @@
 // server pair, the lines of a JSONL file handed out as workers free up. Results come back in
 // input order as soon as a line and every line before it are done, so the output is written as
 // it goes. A line that fails at a server (no answer, 5xx) is tried again after a backoff,
-// preferably on another server; after `attempts` tries, or at once for a problem of the line
-// itself, it is reported with its reason (never silently dropped). Std types only.
+// preferably on another server; a problem of the line itself is reported at once with its
+// reason. A line that fails `attempts` times means the servers are down: the run stops with a
+// sentence, what was scored stays written, and --resume (skipLines) continues. No line is
+// silently dropped. Std types only.
 
 #include "core/engine/batch_scoring.h"
 #include "core/server/remote_scorer.h"
@@ -38,7 +40,7 @@ struct LineOutcome {
 /// input order (from a worker thread, one call at a time). progress counts lines done of the
 /// lines to do (false cancels: the lines in flight finish, nothing more starts). A server pair
 /// that does not connect is left out with a warning (line 0). Error: the file cannot be read,
-/// or no server pair connects (the sentence of each).
+/// no server pair connects (the sentence of each), or the servers stopped answering.
 Result<BatchSummary> scoreOnServers(const std::string& path, const ScoreRequest& defaults,
                                     const PoolOptions& options,
                                     const std::function<void(const LineOutcome&)>& onLine,

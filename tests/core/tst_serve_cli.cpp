@@ -13,6 +13,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 using nlohmann::json;
 
 namespace {
@@ -31,6 +33,7 @@ private slots:
     void nonLoopbackWithoutTokenIsRefused();
     void servesOnAnEphemeralPort();
     void resumeSkipsWhatTheOutputHolds();
+    void serverKilledMidBatchLosesNoLine();
 };
 
 void TestServeCli::nonLoopbackWithoutTokenIsRefused_data() {
@@ -183,6 +186,93 @@ void TestServeCli::resumeSkipsWhatTheOutputHolds() {
     const auto noFile = cl::test::runCli(score.mid(0, score.size() - 1) + QStringList{"--resume"});
     QCOMPARE(noFile.code, 1);
     QVERIFY(noFile.err.contains("--resume needs --output FILE"));
+}
+
+namespace {
+
+/// `creditlens-cli serve` of the bundled demo pair on an ephemeral port; 0 when it did not start.
+int startDemoServer(QProcess& p) {
+    const QString demo = QStringLiteral(CREDITLENS_SOURCE_DIR "/resources/demo/");
+    p.start(cliPath(), {"serve", "--policy", demo + "policy", "--reference", demo + "reference",
+                        "--port", "0"});
+    if (!p.waitForStarted()) {
+        return 0;
+    }
+    QByteArray line;
+    for (int i = 0; i < 120 && !line.contains('\n'); ++i) {
+        p.waitForReadyRead(1000);
+        line += p.readAllStandardOutput();
+    }
+    const json hello = json::parse(line.toStdString(), nullptr, false);
+    return hello.is_object() && hello.contains("port") ? hello["port"].get<int>() : 0;
+}
+
+QStringList remoteScore(int port, const QString& input, const QString& output) {
+    const QString base = "http://127.0.0.1:" + QString::number(port) + "/";
+    return {"score", "--policy", base + "policy", "--reference", base + "reference", "--template",
+            "tldr", "--input", input, "--output", output};
+}
+
+} // namespace
+
+void TestServeCli::serverKilledMidBatchLosesNoLine() {
+    // The demo's 200 pairs through a server that is killed once lines are being written: the run
+    // stops with a sentence (or finishes first), --resume against a restarted server completes
+    // the file, and every line is there once, equal to a local run.
+    const QString demo = QStringLiteral(CREDITLENS_SOURCE_DIR "/resources/demo/");
+    const QString input = demo + "pairs.jsonl";
+    QTemporaryDir tmp;
+    const QString out = tmp.filePath("out.jsonl"), local = tmp.filePath("local.jsonl");
+    QProcess server;
+    const int port = startDemoServer(server);
+    QVERIFY(port > 0);
+    QProcess score;
+    score.start(cliPath(), remoteScore(port, input, out));
+    QVERIFY(score.waitForStarted());
+    auto linesIn = [](const QString& path) {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll().count('\n') : 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(linesIn(out) >= 10 || score.state() == QProcess::NotRunning, 120000);
+    server.kill();
+    server.waitForFinished(10000);
+    QVERIFY(score.waitForFinished(120000));
+    qInfo("%d of 200 lines written when the server died (exit code %d)", int(linesIn(out)),
+          score.exitCode());
+    const QByteArray stopped = score.readAllStandardError();
+    QVERIFY2(score.exitCode() == 0 || stopped.contains("the servers stopped answering"),
+             stopped.constData());
+    QProcess again;
+    const int port2 = startDemoServer(again);
+    QVERIFY(port2 > 0);
+    const auto resumed = cl::test::runCli(remoteScore(port2, input, out) << "--resume");
+    again.kill();
+    again.waitForFinished(10000);
+    QVERIFY2(resumed.code == 0, resumed.err.constData());
+    QCOMPARE(cl::test::runCli({"score", "--policy", demo + "policy", "--reference",
+                               demo + "reference", "--template", "tldr", "--input", input,
+                               "--output", local})
+                 .code,
+             0);
+    std::map<int, double> remoteMargins, localMargins;
+    for (auto [path, margins] : {std::pair{out, &remoteMargins}, {local, &localMargins}}) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        for (const QByteArray& l : f.readAll().trimmed().split('\n')) {
+            const json j = json::parse(l.toStdString());
+            QVERIFY2(margins->emplace(j["line"].get<int>(), j["margin"].get<double>()).second,
+                     "a line written twice");
+        }
+    }
+    QCOMPARE(remoteMargins.size(), size_t(200));
+    QCOMPARE(localMargins.size(), size_t(200));
+    cl::tol::DiffStats d;
+    for (const auto& [line, margin] : localMargins) {
+        QVERIFY(remoteMargins.count(line));
+        d.add(remoteMargins[line], margin);
+    }
+    QVERIFY(d.report("killed and resumed vs local margins",
+                     cl::tol::sumOf(128, cl::tol::rewardMax(0.1, cl::tol::kLogprobMaxF32VsF32))));
 }
 
 QTEST_GUILESS_MAIN(TestServeCli)
