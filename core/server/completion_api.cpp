@@ -77,7 +77,7 @@ json promptLogprobs(const ServedModels& m, const PromptScores& s) {
                                            {"rank", ranked ? json(s.ranks[i]) : json(nullptr)},
                                            {"decoded_token", decoded(m, s.ids[i])}};
         if (!ranked) {
-            out.push_back(std::move(entry));
+            out.push_back(std::isnan(s.logprobs[i]) ? json(nullptr) : std::move(entry));
             continue;
         }
         int64_t rank = 1;
@@ -150,7 +150,13 @@ ApiReply completions(const json& body, ServedModels& models) {
     // CreditLens's own client asks for the log-probs alone ("creditlens_ranks": false): each
     // rank needs a full head row per position, three times the cost of a score (issue #16).
     const bool ranks = logprobs >= 0 || body.value("creditlens_ranks", true);
-    auto scored = cache.score(*ids, ranks ? std::max(logprobs, promptK) : -1);
+    // With it, "creditlens_from": k scores positions from k on (a response after its prompt);
+    // the entries before k are null.
+    int64_t from = 0;
+    if (!ranks && body.contains("creditlens_from") && body["creditlens_from"].is_number_integer()) {
+        from = std::max<int64_t>(0, body["creditlens_from"].get<int64_t>());
+    }
+    auto scored = cache.score(*ids, ranks ? std::max(logprobs, promptK) : -1, from);
     if (!scored) {
         return apiError(400, scored.error());
     }

@@ -13,7 +13,8 @@
 // Only prompts given as token ids, max_tokens 0: the server scores, it never generates here.
 // Extension: "creditlens_ranks": false (with prompt_logprobs) returns the prompt tokens'
 // log-probs with rank null and no alternatives, sparing a full output-head row per position;
-// CreditLens's client sends it to CreditLens servers only.
+// CreditLens's client sends it to CreditLens servers only, with "creditlens_from": k (entries
+// before position k null, the output head run only from k on).
 
 #include "core/server/served_models.h"
 

@@ -37,7 +37,11 @@ void rankAndTop(const std::vector<float>& row, int32_t id, int k, int64_t& rank,
 
 } // namespace
 
-Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int topK) {
+Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int topK,
+                                        int64_t from) {
+    if (topK >= 0) {
+        from = 0; // ranks need every position
+    }
     if (ids.empty()) {
         return Error{"the prompt holds no token ids"};
     }
@@ -62,14 +66,23 @@ Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int top
     }
     Entry& entry = m_lru.front();
     Sequence& seq = entry.seq;
-    const int64_t keep = bestPrefix;
+    // A cached position scored without its log-prob (an earlier request from a later
+    // position) is run again when this request needs it.
+    int64_t keep = bestPrefix;
+    const auto& held = seq.logprobs();
+    for (int64_t i = std::max<int64_t>(from, 1); i < keep; ++i) {
+        if (std::isnan(held[static_cast<size_t>(i)])) {
+            keep = i;
+            break;
+        }
+    }
     seq.truncate(keep);
     if (entry.ranks.size() > static_cast<size_t>(keep)) { // what follows the prefix is replaced
         entry.ranks.resize(static_cast<size_t>(keep));
         entry.top.resize(static_cast<size_t>(keep));
     }
     std::vector<int32_t> suffix(ids.begin() + keep, ids.end());
-    auto appended = seq.append(suffix);
+    auto appended = seq.append(suffix, from);
     if (!appended) {
         seq.truncate(keep);
         return Error{appended.error()};

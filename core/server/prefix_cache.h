@@ -40,9 +40,10 @@ public:
     PrefixCache(Model& model, int entries);
 
     /// Scores ids (non-empty). topK < 0: log-probs only; topK >= 0: ranks and the top-k too.
-    /// Errors (an id outside the vocabulary, a sequence longer than the context) are sentences
-    /// and leave the cache usable.
-    Result<PromptScores> score(const std::vector<int32_t>& ids, int topK);
+    /// from > 0 (log-probs only): positions before it may stay NaN, so the output head runs only
+    /// where asked (a scored response after a long prompt). Errors (an id outside the
+    /// vocabulary, a sequence longer than the context) are sentences and leave the cache usable.
+    Result<PromptScores> score(const std::vector<int32_t>& ids, int topK, int64_t from = 0);
 
     int64_t totalRecomputed() const { return m_totalRecomputed; }
 

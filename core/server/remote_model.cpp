@@ -49,7 +49,8 @@ Result<ModelUrl> parseModelUrl(const std::string& url) {
     return out;
 }
 
-Result<std::vector<double>> parsePromptLogprobs(const json& body, const std::vector<int32_t>& ids) {
+Result<std::vector<double>> parsePromptLogprobs(const json& body, const std::vector<int32_t>& ids,
+                                                int64_t from) {
     if (!body.is_object() || !body.contains("choices") || !body["choices"].is_array() ||
         body["choices"].empty() || !body["choices"][0].is_object()) {
         return Error{"the server's answer has no choices"};
@@ -68,6 +69,9 @@ Result<std::vector<double>> parsePromptLogprobs(const json& body, const std::vec
     for (size_t i = 1; i < ids.size(); ++i) {
         const std::string key = std::to_string(ids[i]);
         const json& entry = entries[i];
+        if (entry.is_null() && static_cast<int64_t>(i) < from) {
+            continue; // not asked for
+        }
         if (!entry.is_object() || !entry.contains(key) || !entry[key].is_object() ||
             !entry[key].contains("logprob") || !entry[key]["logprob"].is_number()) {
             return Error{"the server's prompt_logprobs lack token " + key + " at position " +
@@ -164,7 +168,8 @@ Result<std::unique_ptr<RemoteModel>> RemoteModel::connect(const std::string& url
                  (served.empty() ? "nothing" : served)};
 }
 
-Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& ids) {
+Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& ids,
+                                                  int64_t from) {
     // vLLM generates at least one token (max_tokens >= 1) and returns the prompt's log-probs
     // beside it; a CreditLens server only scores (max_tokens 0). prompt_logprobs 0: the prompt
     // token's own entry and no alternatives.
@@ -175,6 +180,7 @@ Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& id
                     {"temperature", 0}};
     if (m_impl->creditLens) {
         request["creditlens_ranks"] = false; // the log-probs alone: no head row per position
+        request["creditlens_from"] = from;   // and only where they are needed
     }
     httplib::Client c = m_impl->client();
     auto r = c.Post("/v1/completions", request.dump(), "application/json");
@@ -183,7 +189,7 @@ Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& id
         return Error{m_impl->failure(r, "scoring " + std::to_string(ids.size()) + " tokens")};
     }
     const json body = json::parse(r->body, nullptr, false);
-    auto lps = parsePromptLogprobs(body, ids);
+    auto lps = parsePromptLogprobs(body, ids, m_impl->creditLens ? from : 0);
     if (!lps) {
         return Error{m_impl->url + ": " + lps.error()};
     }

@@ -32,10 +32,11 @@ bool isModelUrl(const std::string& text); ///< starts with http:// or https://
 
 /// prompt_logprobs of a /v1/completions response (vLLM's and CreditLens's shape: entry 0 null,
 /// entry i a map "<id>" -> {logprob, rank, decoded_token} holding the prompt token) as log p(
-/// ids[i] | ids[<i]), entry 0 NaN. A sentence when the body does not have that shape or lacks a
-/// prompt token's entry.
+/// ids[i] | ids[<i]), entry 0 NaN. Entries before `from` may be null (NaN). A sentence when the
+/// body does not have that shape or lacks a prompt token's entry.
 Result<std::vector<double>> parsePromptLogprobs(const nlohmann::json& body,
-                                                const std::vector<int32_t>& ids);
+                                                const std::vector<int32_t>& ids,
+                                                int64_t from = 0);
 
 class RemoteModel {
 public:
@@ -45,8 +46,9 @@ public:
     static Result<std::unique_ptr<RemoteModel>> connect(const std::string& url,
                                                         const std::string& token);
 
-    /// log p(ids[i] | ids[<i]) for every i (entry 0 NaN), float32 values as double.
-    Result<std::vector<double>> logprobs(const std::vector<int32_t>& ids);
+    /// log p(ids[i] | ids[<i]) for every i >= from (the others NaN; entry 0 always NaN), float32
+    /// values as double. A CreditLens server computes only those; vLLM all of them.
+    Result<std::vector<double>> logprobs(const std::vector<int32_t>& ids, int64_t from = 0);
     /// Whether the last logprobs() failed in a way another try may not: no answer, or a 5xx
     /// (503: the server's queue is full). A 4xx is about the request and stays an error.
     bool lastFailureTransient() const;

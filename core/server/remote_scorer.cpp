@@ -38,12 +38,12 @@ struct RemoteScorer::Impl {
                          "token has nothing to be predicted from"};
         }
         transient = false;
-        auto lpPolicy = policy->logprobs(seq.ids);
+        auto lpPolicy = policy->logprobs(seq.ids, seq.responseStart);
         if (!lpPolicy) {
             transient = policy->lastFailureTransient();
             return Error{"policy: " + lpPolicy.error()};
         }
-        auto lpRef = reference->logprobs(seq.ids);
+        auto lpRef = reference->logprobs(seq.ids, seq.responseStart);
         if (!lpRef) {
             transient = reference->lastFailureTransient();
             return Error{"reference: " + lpRef.error()};

@@ -197,6 +197,11 @@ void TestRemoteScoring::parsesVllmPromptLogprobs() {
     QVERIFY(std::isnan((*lps)[0]));
     QCOMPARE((*lps)[1], -2.5);
     QCOMPARE((*lps)[2], -0.25);
+    json partial = body; // a CreditLens server asked from position 2: entry 1 null
+    partial["choices"][0]["prompt_logprobs"][1] = nullptr;
+    QVERIFY(!cl::server::parsePromptLogprobs(partial, {1, 450, 13}).ok());
+    const auto fromTwo = cl::server::parsePromptLogprobs(partial, {1, 450, 13}, 2);
+    QVERIFY(fromTwo.ok() && std::isnan((*fromTwo)[1]) && (*fromTwo)[2] == -0.25);
     const auto missing = cl::server::parsePromptLogprobs(body, {1, 451, 13});
     QVERIFY(!missing.ok() && missing.error().find("token 451 at position 1") != std::string::npos);
     QVERIFY(!cl::server::parsePromptLogprobs(body, {1, 450}).ok()); // length differs

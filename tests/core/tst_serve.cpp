@@ -445,6 +445,26 @@ void TestServe::logprobsWithoutRanks() {
         QVERIFY(b[i][key]["rank"].is_null());
         QCOMPARE(b[i][key]["logprob"].get<double>(), a[i][key]["logprob"].get<double>());
     }
+    // "creditlens_from": 3: entries 1 and 2 null, the others as before; the same ids asked
+    // again from 0 recompute the positions the cache holds without log-probs.
+    const std::vector<int32_t> more = {641, 7, 902, 33, 580, 121, 76}; // not asked before
+    const json late = completion(*m_server, "policy", more,
+                                 {{"prompt_logprobs", 0}, {"creditlens_ranks", false},
+                                  {"creditlens_from", 3}});
+    const json again = completion(*m_server, "policy", more,
+                                  {{"prompt_logprobs", 0}, {"creditlens_ranks", false}});
+    const json& l = late["choices"][0]["prompt_logprobs"];
+    const json& g = again["choices"][0]["prompt_logprobs"];
+    QVERIFY(l[1].is_null() && l[2].is_null());
+    cl::tol::DiffStats d; // the second request ran the sequence again from position 1
+    for (size_t i = 1; i < more.size(); ++i) {
+        const std::string key = std::to_string(more[i]);
+        QVERIFY2(g[i].is_object(), g.dump().c_str());
+        if (i >= 3) {
+            d.add(l[i][key]["logprob"].get<double>(), g[i][key]["logprob"].get<double>());
+        }
+    }
+    QVERIFY(d.report("from 3 vs from 0", cl::tol::kLogprobMaxF32VsF32));
 }
 
 QTEST_GUILESS_MAIN(TestServe)
