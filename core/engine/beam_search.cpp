@@ -231,14 +231,7 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
     try {
         c10::InferenceMode guard;
         KvCache cache = lm.makeCache();
-        std::vector<int64_t> p64(prompt.begin(), prompt.end());
-        at::Tensor h = lm.forward(at::tensor(p64, at::kLong).view({1, -1}), &cache, cancel);
-        at::Tensor last = h.select(1, h.size(1) - 1); // [1, H]
-        // The prompt cache is computed once and shared by all beams (never copied W times).
-        if (W > 1) {
-            cache.shareAsPrefix(W);
-            last = last.expand({W, -1});
-        }
+        at::Tensor last = lm.forwardSharedPrompt(prompt, W, cache, cancel); // [W, H]
         std::vector<std::vector<int32_t>> gen(W);
         std::vector<std::vector<double>> genLp(W);
         std::vector<float> beamScores(W, -1e9f);

@@ -48,13 +48,7 @@ Result<Ok> scoreTrace(Model& reference, const std::vector<int32_t>& prompt, doub
     try {
         c10::InferenceMode guard;
         KvCache cache = lm.makeCache();
-        std::vector<int64_t> p64(prompt.begin(), prompt.end());
-        at::Tensor h = lm.forward(at::tensor(p64, at::kLong).view({1, -1}), &cache, cancel);
-        at::Tensor last = h.select(1, h.size(1) - 1); // [1, H]
-        if (W > 1) {
-            cache.shareAsPrefix(W);
-            last = last.expand({W, -1}); // [W, H]
-        }
+        at::Tensor last = lm.forwardSharedPrompt(prompt, W, cache, cancel); // [W, H]
         for (size_t s = 0; s < trace.steps.size(); ++s) {
             if (cancel && cancel->load()) {
                 return Error{kCancelledMessage};

@@ -79,6 +79,12 @@ public:
     at::Tensor forward(const at::Tensor& ids, KvCache* cache,
                        const std::atomic<bool>* cancel = nullptr, int64_t adapterRows = -1) const;
 
+    /// Beam search's start: runs `prompt` once into `cache`, shares it as the prefix of `rows`
+    /// beams (never copied per beam) and returns the last position's hidden state per row
+    /// [rows, H].
+    at::Tensor forwardSharedPrompt(const std::vector<int32_t>& prompt, int rows, KvCache& cache,
+                                   const std::atomic<bool>* cancel = nullptr) const;
+
     /// Output head: hidden [..., H] -> logits [..., V] in the compute dtype. base = true: the
     /// base model's head, without the adapter's delta or modules_to_save replacement.
     at::Tensor logits(const at::Tensor& hidden, bool base = false) const;

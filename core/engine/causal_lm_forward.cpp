@@ -292,6 +292,18 @@ at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache,
     return norm(x, m_finalW, m_finalB);
 }
 
+at::Tensor CausalLm::forwardSharedPrompt(const std::vector<int32_t>& prompt, int rows,
+                                         KvCache& cache, const std::atomic<bool>* cancel) const {
+    const std::vector<int64_t> p64(prompt.begin(), prompt.end());
+    const at::Tensor h = forward(at::tensor(p64, at::kLong).view({1, -1}), &cache, cancel);
+    at::Tensor last = h.select(1, h.size(1) - 1); // [1, H]
+    if (rows > 1) {
+        cache.shareAsPrefix(rows);
+        last = last.expand({rows, -1});
+    }
+    return last;
+}
+
 at::Tensor CausalLm::logits(const at::Tensor& hidden, bool base) const {
     if (base) {
         return linear(hidden, m_baseHead.defined() ? m_baseHead : m_head, at::Tensor());

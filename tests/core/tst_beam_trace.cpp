@@ -3,6 +3,7 @@
 // candidates, kept / finished / pruned as the scan decides; every node's log-probs and r_t equal
 // full forwards of policy and reference.
 #include "common/fixtures.h"
+#include "stop_tokenizer.h"
 #include "core/engine/beam_scoring.h"
 #include "core/engine/beam_trace.h"
 #include "core/engine/model.h"
@@ -49,32 +50,6 @@ std::vector<float> fullNext(cl::Model& model, const std::vector<int32_t>& path) 
     auto lp = seq.nextLogprobs(static_cast<int64_t>(ids.size()) - 1);
     return lp ? lp.value() : std::vector<float>{};
 }
-
-/// Decodes ids that are multiples of 5 as "o" and every other id as "STOP" (issue #18's case of
-/// a stop string that ends most candidates).
-class MostlyStopTokenizer final : public cl::Tokenizer {
-public:
-    cl::Result<cl::Encoding> encode(const std::string&, bool) const override {
-        return cl::Encoding{};
-    }
-    std::string decode(const std::vector<int32_t>& ids, bool) const override {
-        std::string text;
-        for (int32_t id : ids) {
-            text += id % 5 == 0 ? "o" : "STOP";
-        }
-        return text;
-    }
-    std::string idToPiece(int32_t) const override { return {}; }
-    std::optional<int32_t> pieceToId(const std::string&) const override { return {}; }
-    int32_t vocabSize() const override { return 1000; }
-    const cl::SpecialTokens& special() const override { return m_special; }
-    std::string kind() const override { return "test"; }
-    std::string fingerprint() const override { return "test"; }
-    void setSpecial(const cl::SpecialTokens& s) override { m_special = s; }
-
-private:
-    cl::SpecialTokens m_special;
-};
 
 } // namespace
 
@@ -272,7 +247,7 @@ void TestBeamTrace::trace() {
 }
 
 void TestBeamTrace::stopStringWidensTheScan() {
-    MostlyStopTokenizer tok;
+    StopEverywhereTokenizer tok(5); // multiples of 5 stay open, every other id stops
     cl::BeamOptions o;
     o.width = 4;
     o.numReturn = 4;

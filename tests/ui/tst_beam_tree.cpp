@@ -98,6 +98,24 @@ EngineRunner queuedRunner(RewardScorer* scorer) {
 
 } // namespace
 
+namespace {
+
+/// stories260k against its reference copy in `tmp`, beta 0.1; null (with a warning) if it fails.
+std::unique_ptr<RewardScorer> loadStoriesPair(const QTemporaryDir& tmp) {
+    const QString ref = test::makeStoriesReference(tmp.path());
+    auto loaded = ref.isEmpty() ? Result<std::unique_ptr<RewardScorer>>(Error{"no reference copy"})
+                                : RewardScorer::load(test::storiesPolicyDir().toStdString(),
+                                                     ref.toStdString());
+    if (!loaded) {
+        qWarning("%s", loaded.error().c_str());
+        return nullptr;
+    }
+    loaded.value()->setBeta(0.1);
+    return std::move(loaded).value();
+}
+
+} // namespace
+
 void TestBeamTree::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("CreditLensTests");
@@ -266,12 +284,8 @@ void TestBeamTree::dockTreeReproducesNBest() {
 void TestBeamTree::storiesScreenshot() {
     CL_REQUIRE_FIXTURES();
     QTemporaryDir tmp;
-    const QString ref = test::makeStoriesReference(tmp.path());
-    QVERIFY(!ref.isEmpty());
-    auto loaded = RewardScorer::load(test::storiesPolicyDir().toStdString(), ref.toStdString());
-    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().c_str());
-    std::unique_ptr<RewardScorer> scorer = std::move(loaded).value();
-    scorer->setBeta(0.1);
+    std::unique_ptr<RewardScorer> scorer = loadStoriesPair(tmp);
+    QVERIFY(scorer);
     BeamView view;
     view.resize(1280, 720);
     view.setRunner(queuedRunner(scorer.get()));
@@ -305,12 +319,8 @@ void TestBeamTree::storiesScreenshot() {
 void TestBeamTree::storiesWidth32Steps64() {
     CL_REQUIRE_FIXTURES();
     QTemporaryDir tmp;
-    const QString ref = test::makeStoriesReference(tmp.path());
-    QVERIFY(!ref.isEmpty());
-    auto loaded = RewardScorer::load(test::storiesPolicyDir().toStdString(), ref.toStdString());
-    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().c_str());
-    std::unique_ptr<RewardScorer> scorer = std::move(loaded).value();
-    scorer->setBeta(0.1);
+    std::unique_ptr<RewardScorer> scorer = loadStoriesPair(tmp);
+    QVERIFY(scorer);
     // A real W = 32 search run for all 64 steps (an EOS id that never comes), traced as the
     // panel's engine job traces it.
     auto trace = std::make_shared<BeamTrace>();
