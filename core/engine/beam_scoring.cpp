@@ -45,41 +45,53 @@ Result<std::vector<ScoredBeam>> searchAndScore(Model& policy, Model* reference,
     }
     std::vector<ScoredBeam> out;
     for (Beam& b : beams.value()) {
-        ScoredBeam sb;
-        sb.text = tokenizer ? tokenizer->decode(b.ids) : std::string();
+        std::optional<std::vector<double>> lpRef;
         if (refPrompt) {
             Sequence seq = refPrompt->fork(); // the prompt's cache is computed once
-            auto lpRef = seq.append(b.ids);
-            if (!lpRef) {
-                return Error{lpRef.error()};
+            auto lp = seq.append(b.ids);
+            if (!lp) {
+                return Error{lp.error()};
             }
-            ResponseScore rs;
-            rs.promptTokens = static_cast<int64_t>(promptIds.size());
-            for (size_t i = 0; i < b.ids.size(); ++i) {
-                TokenScore t;
-                t.id = b.ids[i];
-                t.text = tokenizer ? tokenizer->decode({b.ids[i]}) : std::to_string(b.ids[i]);
-                t.logpPolicy = b.logprobs[i];
-                t.logpRef = (*lpRef)[i];
-                t.isEos = b.finished && i + 1 == b.ids.size() && options.stopString.empty();
-                rs.tokens.push_back(std::move(t));
-            }
-            // Byte spans into the decoded text, by decoding growing prefixes.
-            int64_t prev = 0;
-            for (size_t i = 0; i < rs.tokens.size() && tokenizer; ++i) {
-                std::vector<int32_t> prefix(b.ids.begin(), b.ids.begin() + i + 1);
-                const int64_t len = static_cast<int64_t>(tokenizer->decode(prefix).size());
-                rs.tokens[i].start = std::min(prev, len);
-                rs.tokens[i].end = std::max(prev, len);
-                prev = std::max(prev, len);
-            }
-            rescale(rs, beta);
-            sb.reward = std::move(rs);
+            lpRef = std::move(lp.value());
         }
-        sb.beam = std::move(b);
-        out.push_back(std::move(sb));
+        out.push_back(scoredBeam(std::move(b), lpRef ? &*lpRef : nullptr,
+                                 static_cast<int64_t>(promptIds.size()), tokenizer,
+                                 !options.stopString.empty(), beta));
     }
     return out;
+}
+
+ScoredBeam scoredBeam(Beam beam, const std::vector<double>* lpRef, int64_t promptTokens,
+                      const Tokenizer* tokenizer, bool stoppedByString, double beta) {
+    ScoredBeam sb;
+    const std::vector<int32_t>& ids = beam.ids;
+    sb.text = tokenizer ? tokenizer->decode(ids) : std::string();
+    if (lpRef) {
+        ResponseScore rs;
+        rs.promptTokens = promptTokens;
+        for (size_t i = 0; i < ids.size(); ++i) {
+            TokenScore t;
+            t.id = ids[i];
+            t.text = tokenizer ? tokenizer->decode({ids[i]}) : std::to_string(ids[i]);
+            t.logpPolicy = beam.logprobs[i];
+            t.logpRef = (*lpRef)[i];
+            t.isEos = beam.finished && i + 1 == ids.size() && !stoppedByString;
+            rs.tokens.push_back(std::move(t));
+        }
+        // Byte spans into the decoded text, by decoding growing prefixes.
+        int64_t prev = 0;
+        for (size_t i = 0; i < rs.tokens.size() && tokenizer; ++i) {
+            std::vector<int32_t> prefix(ids.begin(), ids.begin() + i + 1);
+            const int64_t len = static_cast<int64_t>(tokenizer->decode(prefix).size());
+            rs.tokens[i].start = std::min(prev, len);
+            rs.tokens[i].end = std::max(prev, len);
+            prev = std::max(prev, len);
+        }
+        rescale(rs, beta);
+        sb.reward = std::move(rs);
+    }
+    sb.beam = std::move(beam);
+    return sb;
 }
 
 Result<std::vector<SweepRow>> widthSweep(Model& policy, Model& reference,
@@ -88,6 +100,17 @@ Result<std::vector<SweepRow>> widthSweep(Model& policy, Model& reference,
                                          const std::vector<int>& widths, BeamOptions options,
                                          double beta, const ProgressFn& progress,
                                          const std::atomic<bool>* cancel) {
+    return widthSweep(
+        [&](const std::vector<int32_t>& prompt, const BeamOptions& o) {
+            return searchAndScore(policy, &reference, tokenizer, prompt, o, beta, {}, cancel);
+        },
+        prompts, widths, std::move(options), progress);
+}
+
+Result<std::vector<SweepRow>> widthSweep(const BeamSearchFn& search,
+                                         const std::vector<std::vector<int32_t>>& prompts,
+                                         const std::vector<int>& widths, BeamOptions options,
+                                         const ProgressFn& progress) {
     if (prompts.empty()) {
         return Error{"the sweep needs at least one prompt"};
     }
@@ -104,10 +127,12 @@ Result<std::vector<SweepRow>> widthSweep(Model& policy, Model& reference,
             if (!report(progress, "width " + std::to_string(w), done++, total)) {
                 return Error{kCancelledMessage};
             }
-            auto beams = searchAndScore(policy, &reference, tokenizer, prompt, options, beta, {},
-                                        cancel);
+            auto beams = search(prompt, options);
             if (!beams) {
                 return Error{beams.error()};
+            }
+            if (beams->empty() || !beams->front().reward) {
+                return Error{"the sweep needs every best beam scored by the reference"};
             }
             const ScoredBeam& best = beams->front();
             const double len = static_cast<double>(best.beam.ids.size());

@@ -5,6 +5,7 @@
 #include "core/engine/beam_search.h"
 #include "core/engine/scoring_types.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ Result<std::vector<ScoredBeam>> searchAndScore(Model& policy, Model* reference,
                                                const ProgressFn& progress = {},
                                                const std::atomic<bool>* cancel = nullptr);
 
+/// A beam with the reference's log-probs of its ids (null: no reference) as searchAndScore
+/// returns it: decoded text, per-token rewards with byte spans, EOS marked unless a stop string
+/// ended it. Shared with the remote beam client so both present beams the same way.
+ScoredBeam scoredBeam(Beam beam, const std::vector<double>* lpRef, int64_t promptTokens,
+                      const Tokenizer* tokenizer, bool stoppedByString, double beta);
+
 struct SweepRow {
     int width = 0;
     int prompts = 0;
@@ -45,6 +52,16 @@ Result<std::vector<SweepRow>> widthSweep(Model& policy, Model& reference,
                                          const std::vector<int>& widths, BeamOptions options,
                                          double beta, const ProgressFn& progress = {},
                                          const std::atomic<bool>* cancel = nullptr);
+
+/// One search for the sweep: the beams of `prompt` under `options`, best first, scored.
+using BeamSearchFn = std::function<Result<std::vector<ScoredBeam>>(
+    const std::vector<int32_t>& prompt, const BeamOptions& options)>;
+
+/// The sweep over any search (a local pair, or a server's): progress counts (width, prompt).
+Result<std::vector<SweepRow>> widthSweep(const BeamSearchFn& search,
+                                         const std::vector<std::vector<int32_t>>& prompts,
+                                         const std::vector<int>& widths, BeamOptions options,
+                                         const ProgressFn& progress = {});
 
 /// Default widths of the sweep: 1,2,3,5,8,12,16,20.
 std::vector<int> defaultSweepWidths();

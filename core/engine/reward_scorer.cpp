@@ -250,6 +250,13 @@ void RewardScorer::resetCache() {
     m_impl->caches.clear(); // frees every slot's KV caches
     m_impl->cache(0);
 }
+Result<std::vector<ScoredBeam>> RewardScorer::searchBeams(const std::vector<int32_t>& promptIds,
+                                                          const BeamOptions& options,
+                                                          const ProgressFn& progress,
+                                                          const std::atomic<bool>* cancel) {
+    return searchAndScore(*m_impl->policy, m_impl->reference.get(), m_impl->tokenizer.get(),
+                          promptIds, options, m_impl->beta, progress, cancel);
+}
 Model& RewardScorer::policyModel() {
     return *m_impl->policy;
 }

@@ -7,6 +7,7 @@
 #include "core/engine/chat_prompt.h"
 #include "core/engine/load_warnings.h"
 #include "core/engine/model_info.h"
+#include "core/engine/pair_scorer.h"
 #include "core/engine/score_request.h"
 #include "core/engine/scoring_types.h"
 
@@ -21,7 +22,7 @@ class ChatTemplate;
 class Model;
 class Tokenizer;
 
-class RewardScorer : public ResponseScorer {
+class RewardScorer : public PairScorer {
 public:
     ~RewardScorer() override;
 
@@ -36,11 +37,11 @@ public:
                                                       const LoadOptions& options = {},
                                                       const ProgressFn& progress = {});
 
-    const ModelInfo& policyInfo() const;
-    const ModelInfo& referenceInfo() const;
+    const ModelInfo& policyInfo() const override;
+    const ModelInfo& referenceInfo() const override;
 
-    double beta() const;
-    void setBeta(double beta); ///< later scores use it; call rescale() on old ones
+    double beta() const override;
+    void setBeta(double beta) override; ///< later scores use it; call rescale() on old ones
 
     /// Scores one response. Reuses both models' KV caches for the longest common token prefix
     /// with the previous call, so an edit near the end runs only the changed suffix.
@@ -55,16 +56,22 @@ public:
     /// Top-K alternatives at response position `position` of the last scored request, ranked by
     /// r(s,a) = beta (log pi_theta(a|s) - log pi_ref(a|s)) and by pi_theta(a|s).
     Result<Alternatives> alternatives(const ScoreRequest& request, int64_t position, int k = 10,
-                                      const RunOptions& options = {});
+                                      const RunOptions& options = {}) override;
+
+    /// searchAndScore on the two models with the tokenizer and beta().
+    Result<std::vector<ScoredBeam>> searchBeams(const std::vector<int32_t>& promptIds,
+                                                const BeamOptions& options,
+                                                const ProgressFn& progress = {},
+                                                const std::atomic<bool>* cancel = nullptr) override;
 
     /// Thread-safe: asks the running score() to stop at the next layer boundary, and makes every
     /// call holding a ticket taken before this one return cancelled (RunOptions::cancelTicket).
-    void cancel();
+    void cancel() override;
     /// Thread-safe: the current cancel generation (never 0), for RunOptions::cancelTicket.
-    uint64_t cancelTicket() const;
+    uint64_t cancelTicket() const override;
 
     /// Forgets every slot's cached sequences (the next score() runs from scratch).
-    void resetCache();
+    void resetCache() override;
 
     /// The two models, for beam search and other per-model work on the same loaded weights.
     Model& policyModel();
@@ -74,19 +81,19 @@ public:
     const std::string& chatTemplate() const;
     /// The parsed chat template of the tokenizer folder (with its bos/eos variables), or nullptr
     /// when there is none or it does not load; chatTemplateError() then says why.
-    const ChatTemplate* chat() const;
-    const std::string& chatTemplateError() const;
+    const ChatTemplate* chat() const override;
+    const std::string& chatTemplateError() const override;
 
     /// The shared tokenizer, or nullptr when the folders hold none (ids-only scoring).
-    const Tokenizer* tokenizer() const;
+    const Tokenizer* tokenizer() const override;
 
     /// What load() found that does not stop scoring, in this order: the reference is not the
     /// policy's base (architecture or shapes differ), the two tokenizers differ, the tokenizer
     /// has more ids than the model's embedding. One sentence each (core/engine/load_warnings.h).
-    const std::vector<LoadWarning>& loadWarnings() const;
+    const std::vector<LoadWarning>& loadWarnings() const override;
     /// The warning for scoring with `templateName` when the tokenizer's folder names a
     /// chat_template and the name is "raw"; nullopt otherwise.
-    std::optional<LoadWarning> templateWarning(const std::string& templateName) const;
+    std::optional<LoadWarning> templateWarning(const std::string& templateName) const override;
 
     struct Impl;
 

@@ -13,10 +13,20 @@ namespace cl::server {
 namespace {
 
 json modelCard(const std::string& name, const Model& m) {
-    // vLLM's ModelCard: id, object, created, owned_by, root, max_model_len.
+    // vLLM's ModelCard: id, object, created, owned_by, root, max_model_len; plus what a
+    // desktop's Models panel shows (never the server's paths).
+    const ModelInfo& i = m.info();
+    const json info = {{"architecture", i.architecture}, {"model_type", i.modelType},
+                       {"parameters", i.parameters},     {"vocab_size", i.vocabSize},
+                       {"layers", i.layers},             {"hidden", i.hidden},
+                       {"heads", i.heads},               {"kv_heads", i.kvHeads},
+                       {"stored_dtype", i.storedDtype},  {"dtype", i.dtype},
+                       {"device", i.device},             {"file_format", i.fileFormat},
+                       {"weight_bytes", i.weightBytes},  {"eos_ids", i.eosIds}};
     return {{"id", name},   {"object", "model"},
             {"created", 0}, {"owned_by", "creditlens"},
-            {"root", name}, {"max_model_len", m.info().maxPositions}};
+            {"root", name}, {"max_model_len", i.maxPositions},
+            {"creditlens_info", info}};
 }
 
 // How a token is spelled in responses: the tokenizer's vocab piece (vLLM's

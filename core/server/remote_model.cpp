@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 using nlohmann::json;
@@ -11,6 +12,11 @@ namespace cl::server {
 
 bool isModelUrl(const std::string& text) {
     return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0;
+}
+
+std::string bearerToken(const std::string& given) {
+    const char* env = std::getenv("CREDITLENS_TOKEN");
+    return !given.empty() ? given : env ? env : "";
 }
 
 Result<ModelUrl> parseModelUrl(const std::string& url) {
@@ -82,6 +88,53 @@ Result<std::vector<double>> parsePromptLogprobs(const json& body, const std::vec
     return out;
 }
 
+namespace {
+
+/// ModelInfo from a /v1/models card: CreditLens's creditlens_info when present (the server's
+/// facts, never its paths), else only the context length.
+ModelInfo cardInfo(const json& card, const std::string& url, const ModelUrl& where) {
+    ModelInfo info;
+    info.folder = url;
+    info.maxPositions = card.value("max_model_len", int64_t{0});
+    const std::string at = where.host + ":" + std::to_string(where.port);
+    const json none = json::object();
+    const json& i = card.contains("creditlens_info") && card["creditlens_info"].is_object()
+                        ? card["creditlens_info"]
+                        : none;
+    auto text = [&](const char* key, const std::string& fallback) {
+        return i.contains(key) && i[key].is_string() ? i[key].get<std::string>() : fallback;
+    };
+    auto number = [&](const char* key) {
+        return i.contains(key) && i[key].is_number_integer() ? i[key].get<int64_t>() : 0;
+    };
+    info.architecture = text("architecture", "served by " + card.value("owned_by", "a server"));
+    info.modelType = text("model_type", "");
+    info.parameters = number("parameters");
+    info.vocabSize = number("vocab_size");
+    info.layers = static_cast<int>(number("layers"));
+    info.hidden = static_cast<int>(number("hidden"));
+    info.heads = static_cast<int>(number("heads"));
+    info.kvHeads = static_cast<int>(number("kv_heads"));
+    info.storedDtype = text("stored_dtype", "");
+    info.dtype = text("dtype", "");
+    info.device = text("device", "?") + " at " + at;
+    info.fileFormat = text("file_format", "");
+    info.weightBytes = number("weight_bytes");
+    if (i.contains("eos_ids") && i["eos_ids"].is_array()) {
+        for (const json& id : i["eos_ids"]) {
+            if (id.is_number_integer()) {
+                info.eosIds.push_back(id.get<int32_t>());
+            }
+        }
+        if (!info.eosIds.empty()) {
+            info.eosId = info.eosIds.front();
+        }
+    }
+    return info;
+}
+
+} // namespace
+
 struct RemoteModel::Impl {
     std::string url;
     ModelUrl where;
@@ -89,6 +142,7 @@ struct RemoteModel::Impl {
     bool creditLens = false;
     int64_t maxLength = 0;
     bool lastTransient = false;
+    ModelInfo info;
 
     httplib::Client client() const {
         httplib::Client c(where.host, where.port);
@@ -161,6 +215,7 @@ Result<std::unique_ptr<RemoteModel>> RemoteModel::connect(const std::string& url
             impl->maxLength = card.contains("max_model_len") && card["max_model_len"].is_number()
                                   ? card["max_model_len"].get<int64_t>()
                                   : 0;
+            impl->info = cardInfo(card, url, *where);
             return std::unique_ptr<RemoteModel>(new RemoteModel(std::move(impl)));
         }
     }
@@ -207,6 +262,36 @@ Result<std::string> RemoteModel::tokenizerFile(const std::string& file) {
         return Error{m_impl->failure(r, "fetching " + file)};
     }
     return r->body;
+}
+
+Result<json> RemoteModel::beams(const json& request) {
+    if (!m_impl->creditLens) {
+        return Error{m_impl->url + " is not a CreditLens server: beam search scored by the "
+                                   "reference runs on a CreditLens server (creditlens-cli serve)"};
+    }
+    httplib::Client c = m_impl->client();
+    auto r = c.Post("/creditlens/v1/beam", request.dump(), "application/json");
+    m_impl->lastTransient = !r || r->status >= 500;
+    if (!r || r->status != 200) {
+        return Error{m_impl->failure(r, "beam search")};
+    }
+    json body = json::parse(r->body, nullptr, false);
+    if (!body.is_object() || !body.contains("beams") || !body["beams"].is_array()) {
+        return Error{m_impl->url + ": the beam search answer has no beams"};
+    }
+    return body;
+}
+
+const ModelInfo& RemoteModel::info() const {
+    return m_impl->info;
+}
+
+const std::string& RemoteModel::servedName() const {
+    return m_impl->where.model;
+}
+
+std::string RemoteModel::endpoint() const {
+    return m_impl->where.host + ":" + std::to_string(m_impl->where.port);
 }
 
 bool RemoteModel::lastFailureTransient() const {

@@ -9,6 +9,7 @@
 // The bearer token goes to that host and port only; redirects are not followed. Std types only.
 
 #include "core/common/result.h"
+#include "core/engine/model_info.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,10 @@ struct ModelUrl {
 Result<ModelUrl> parseModelUrl(const std::string& url);
 
 bool isModelUrl(const std::string& text); ///< starts with http:// or https://
+
+/// The bearer token a client sends or a server checks: `given` (--token) when not empty, else
+/// $CREDITLENS_TOKEN, else none.
+std::string bearerToken(const std::string& given);
 
 /// prompt_logprobs of a /v1/completions response (vLLM's and CreditLens's shape: entry 0 null,
 /// entry i a map "<id>" -> {logprob, rank, decoded_token} holding the prompt token) as log p(
@@ -57,6 +62,16 @@ public:
     /// sentence when the server is not a CreditLens one or does not have the file.
     Result<std::string> tokenizerFile(const std::string& file);
 
+    /// Beam search on a CreditLens server (POST /creditlens/v1/beam, beam_api.h): its reply
+    /// body, or a sentence (not a CreditLens server, HTTP error).
+    Result<nlohmann::json> beams(const nlohmann::json& request);
+
+    /// What the server says of the model: folder = the URL, device = where it runs; a vLLM
+    /// server tells only its context length.
+    const ModelInfo& info() const;
+    /// host:port, to tell whether two URLs name one server.
+    std::string endpoint() const;
+    const std::string& servedName() const; ///< the model's name on the server
     const std::string& url() const;
     bool isCreditLens() const; ///< owned_by "creditlens" in /v1/models; else vLLM or alike
     int64_t maxModelLength() const;

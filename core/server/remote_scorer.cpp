@@ -1,10 +1,12 @@
 #include "core/server/remote_scorer.h"
 
 #include "core/engine/response_score.h"
+#include "core/server/remote_beams.h"
 #include "core/server/remote_model.h"
 #include "core/text/chat_template/chat_template.h"
 #include "core/text/tokenizer.h"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -20,9 +22,14 @@ struct RemoteScorer::Impl {
     std::string tokenizerError;
     std::optional<ChatTemplate> chat;
     std::string chatError = "the tokenizer folder has no chat_template";
-    fs::path fetchedDir; // removed with the scorer
+    std::string tokenizerDir; // the folder given or fetchedDir ("" without a tokenizer)
+    fs::path fetchedDir;      // removed with the scorer
+    std::vector<LoadWarning> warnings;
     double beta = 0.1;
     bool transient = false; // the last run failed at a server
+    std::atomic<uint64_t> cancelGeneration{1};
+
+    bool cancelledSince(uint64_t ticket) const { return cancelGeneration.load() != ticket; }
 
     ~Impl() {
         if (!fetchedDir.empty()) {
@@ -31,8 +38,14 @@ struct RemoteScorer::Impl {
         }
     }
 
-    Result<ResponseScore> run(const TemplatedSequence& seq, const std::string& response) {
+    Result<ResponseScore> run(const TemplatedSequence& seq, const std::string& response,
+                              const RunOptions& options) {
         const auto t0 = std::chrono::steady_clock::now();
+        const uint64_t ticket =
+            options.cancelTicket != 0 ? options.cancelTicket : cancelGeneration.load();
+        if (cancelledSince(ticket)) {
+            return Error{kCancelledMessage};
+        }
         if (seq.responseStart < 1) {
             return Error{"the prompt is empty and the tokenizer adds no BOS: the first response "
                          "token has nothing to be predicted from"};
@@ -47,6 +60,9 @@ struct RemoteScorer::Impl {
         if (!lpRef) {
             transient = reference->lastFailureTransient();
             return Error{"reference: " + lpRef.error()};
+        }
+        if (cancelledSince(ticket)) {
+            return Error{kCancelledMessage}; // superseded while the servers answered
         }
         ResponseScore score =
             buildResponseScore(seq, response, *lpPolicy, *lpRef, tokenizer.get(), beta);
@@ -107,6 +123,9 @@ Result<std::unique_ptr<RemoteScorer>> RemoteScorer::connect(const std::string& p
     }
     impl->policy = std::move(policy.value());
     impl->reference = std::move(reference.value());
+    if (auto w = referenceBaseWarning(impl->policy->info(), impl->reference->info())) {
+        impl->warnings.push_back(*w);
+    }
     std::string dir = options.tokenizerDir;
     if (dir.empty()) {
         // Without a tokenizer, ids still score (as RewardScorer does); text asks for one.
@@ -128,6 +147,7 @@ Result<std::unique_ptr<RemoteScorer>> RemoteScorer::connect(const std::string& p
         return Error{"tokenizer: " + tok.error()};
     }
     impl->tokenizer = std::move(tok.value());
+    impl->tokenizerDir = dir;
     if (auto chat = ChatTemplate::fromTokenizerDir(dir)) {
         impl->chat = std::move(chat.value());
     } else {
@@ -136,7 +156,8 @@ Result<std::unique_ptr<RemoteScorer>> RemoteScorer::connect(const std::string& p
     return std::unique_ptr<RemoteScorer>(new RemoteScorer(std::move(impl)));
 }
 
-Result<ResponseScore> RemoteScorer::score(const ScoreRequest& request, const RunOptions&) {
+Result<ResponseScore> RemoteScorer::score(const ScoreRequest& request,
+                                          const RunOptions& options) {
     if (!m_impl->tokenizer) {
         return Error{m_impl->tokenizerError};
     }
@@ -149,19 +170,151 @@ Result<ResponseScore> RemoteScorer::score(const ScoreRequest& request, const Run
     if (!seq) {
         return Error{seq.error()};
     }
-    return m_impl->run(*seq, request.response);
+    return m_impl->run(*seq, request.response, options);
 }
 
-Result<ResponseScore> RemoteScorer::scoreIds(const IdsRequest& request, const RunOptions&) {
+Result<ResponseScore> RemoteScorer::scoreIds(const IdsRequest& request,
+                                             const RunOptions& options) {
     TemplatedSequence seq;
     seq.ids = request.promptIds;
     seq.responseStart = static_cast<int64_t>(request.promptIds.size());
     seq.ids.insert(seq.ids.end(), request.responseIds.begin(), request.responseIds.end());
-    return m_impl->run(seq, std::string());
+    return m_impl->run(seq, std::string(), options);
+}
+
+namespace {
+
+/// The ids that end a hypothesis on the server: the options' own, else the policy's; with a
+/// stop string, also its one token. A sentence for a stop string of several tokens.
+Result<std::vector<int32_t>> remoteEosIds(const BeamOptions& options, const ModelInfo& policy,
+                                          const Tokenizer* tokenizer, int32_t& stopId) {
+    std::vector<int32_t> eos = options.eosIds;
+    if (eos.empty() && options.eosId) {
+        eos.push_back(*options.eosId);
+    }
+    stopId = -1;
+    if (options.stopString.empty()) {
+        return eos;
+    }
+    auto enc = tokenizer ? tokenizer->encode(options.stopString, false)
+                         : Result<Encoding>(Error{"no tokenizer"});
+    if (!enc || enc->ids.size() != 1) {
+        return Error{"the stop string \"" + options.stopString +
+                     "\" is not one token: a server's beam search stops on token ids only"};
+    }
+    if (eos.empty()) {
+        eos = policy.eosIds;
+    }
+    stopId = enc->ids.front();
+    eos.push_back(stopId);
+    return eos;
+}
+
+} // namespace
+
+Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int32_t>& promptIds,
+                                                          const BeamOptions& options,
+                                                          const ProgressFn& progress,
+                                                          const std::atomic<bool>* cancel) {
+    RemoteModel& policy = *m_impl->policy;
+    const RemoteModel& reference = *m_impl->reference;
+    if (options.trace) {
+        return Error{"the beam tree needs the models in this process: a server returns the "
+                     "beams, not every step's candidates"};
+    }
+    if (!policy.isCreditLens()) {
+        return Error{policy.url() + " is not a CreditLens server: beam search scored by the "
+                                    "reference runs on one (creditlens-cli serve)"};
+    }
+    if (policy.endpoint() != reference.endpoint() || policy.servedName() != "policy" ||
+        reference.servedName() != "reference") {
+        return Error{"beam search through a server needs the policy and the reference of one "
+                     "CreditLens server (http://HOST:PORT/policy and http://HOST:PORT/reference)"};
+    }
+    int32_t stopId = -1;
+    auto eos = remoteEosIds(options, policy.info(), m_impl->tokenizer.get(), stopId);
+    if (!eos) {
+        return Error{eos.error()};
+    }
+    const uint64_t ticket = m_impl->cancelGeneration.load();
+    const std::string stage = "beam search on " + policy.endpoint();
+    if (!report(progress, stage, 0, 1)) {
+        return Error{kCancelledMessage};
+    }
+    auto body = policy.beams(beamRequest(promptIds, options, *eos, m_impl->beta));
+    if (!body) {
+        m_impl->transient = policy.lastFailureTransient();
+        return Error{body.error()};
+    }
+    if (m_impl->cancelledSince(ticket) || (cancel && cancel->load())) {
+        return Error{kCancelledMessage};
+    }
+    auto beams = parseBeamReply(*body);
+    if (!beams) {
+        return Error{policy.url() + ": " + beams.error()};
+    }
+    std::vector<ScoredBeam> out;
+    for (RemoteBeam& b : *beams) {
+        const bool stopped = b.beam.finished && stopId >= 0 && !b.beam.ids.empty() &&
+                             b.beam.ids.back() == stopId;
+        out.push_back(scoredBeam(std::move(b.beam), &b.logpRef,
+                                 static_cast<int64_t>(promptIds.size()), m_impl->tokenizer.get(),
+                                 stopped, m_impl->beta));
+    }
+    report(progress, stage, 1, 1);
+    return out;
+}
+
+Result<Alternatives> RemoteScorer::alternatives(const ScoreRequest&, int64_t, int,
+                                                const RunOptions&) {
+    return Error{"alternatives at a token need both models' log-probs over the whole "
+                 "vocabulary, which a server does not send; load the models in this process"};
+}
+
+const ModelInfo& RemoteScorer::policyInfo() const {
+    return m_impl->policy->info();
+}
+
+const ModelInfo& RemoteScorer::referenceInfo() const {
+    return m_impl->reference->info();
+}
+
+double RemoteScorer::beta() const {
+    return m_impl->beta;
 }
 
 void RemoteScorer::setBeta(double beta) {
     m_impl->beta = beta;
+}
+
+void RemoteScorer::cancel() {
+    m_impl->cancelGeneration.fetch_add(1);
+}
+
+uint64_t RemoteScorer::cancelTicket() const {
+    return m_impl->cancelGeneration.load();
+}
+
+const ChatTemplate* RemoteScorer::chat() const {
+    return m_impl->chat ? &*m_impl->chat : nullptr;
+}
+
+const std::string& RemoteScorer::chatTemplateError() const {
+    return m_impl->chatError;
+}
+
+const std::vector<LoadWarning>& RemoteScorer::loadWarnings() const {
+    return m_impl->warnings;
+}
+
+std::optional<LoadWarning> RemoteScorer::templateWarning(const std::string& templateName) const {
+    if (m_impl->tokenizerDir.empty()) {
+        return std::nullopt;
+    }
+    // A fetched tokenizer is named by the server's URL, not the temporary folder holding it.
+    const std::string label =
+        m_impl->fetchedDir.empty() ? m_impl->tokenizerDir : m_impl->policy->url();
+    return rawTemplateWarning(templateName, label, namesChatTemplate(m_impl->tokenizerDir));
 }
 
 bool RemoteScorer::lastFailureTransient() const {

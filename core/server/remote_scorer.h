@@ -4,7 +4,7 @@
 // Only "log-probs of these ids" travels. The numbers are the servers' models' own: the same as a
 // local RewardScorer over the same folders (tst_remote_scoring). Std types only.
 
-#include "core/engine/score_request.h"
+#include "core/engine/pair_scorer.h"
 
 #include <memory>
 #include <string>
@@ -20,7 +20,7 @@ struct RemoteOptions {
     std::string tokenizerDir; ///< the tokenizer's folder; empty: fetched from a CreditLens server
 };
 
-class RemoteScorer : public ResponseScorer {
+class RemoteScorer : public PairScorer {
 public:
     ~RemoteScorer() override;
     /// Connects to both URLs (each must serve its model) and loads the tokenizer: the folder
@@ -32,17 +32,41 @@ public:
                                                          const RemoteOptions& options);
 
     /// Templated as RewardScorer::score does; both servers asked for the sequence's log-probs.
-    /// `options` is ignored (the servers keep their own prefix caches).
+    /// Of `options` only the cancel ticket counts (the servers keep their own prefix caches).
     Result<ResponseScore> score(const ScoreRequest& request,
                                 const RunOptions& options = {}) override;
     Result<ResponseScore> scoreIds(const IdsRequest& request,
                                    const RunOptions& options = {}) override;
 
-    void setBeta(double beta);
+    /// On a CreditLens server serving both (http://H:P/policy and http://H:P/reference): its
+    /// beam search, the beams decoded and spanned here. A stop string must be one token (it
+    /// travels as an EOS id); the step-by-step tree (options.trace) and vLLM get a sentence.
+    Result<std::vector<ScoredBeam>> searchBeams(const std::vector<int32_t>& promptIds,
+                                                const BeamOptions& options,
+                                                const ProgressFn& progress = {},
+                                                const std::atomic<bool>* cancel = nullptr) override;
+
+    /// A sentence: the alternatives need the whole vocabulary's log-probs under both models.
+    Result<Alternatives> alternatives(const ScoreRequest& request, int64_t position, int k = 10,
+                                      const RunOptions& options = {}) override;
+
+    const ModelInfo& policyInfo() const override;   ///< what the server tells (remote_model.h)
+    const ModelInfo& referenceInfo() const override;
+    double beta() const override;
+    void setBeta(double beta) override;
+    /// A request in flight finishes; its result is then dropped as cancelled.
+    void cancel() override;
+    uint64_t cancelTicket() const override;
+    void resetCache() override {} ///< the servers' prefix caches are theirs
+    const Tokenizer* tokenizer() const override; ///< null without one (ids-only scoring)
+    const ChatTemplate* chat() const override;
+    const std::string& chatTemplateError() const override;
+    const std::vector<LoadWarning>& loadWarnings() const override;
+    std::optional<LoadWarning> templateWarning(const std::string& templateName) const override;
+
     /// Whether the last failed call failed at a server (no answer, 5xx): worth another try,
     /// perhaps on another server. False for problems of the request itself.
     bool lastFailureTransient() const;
-    const Tokenizer* tokenizer() const; ///< null without one (ids-only scoring)
 
     struct Impl;
 

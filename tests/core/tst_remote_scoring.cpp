@@ -4,11 +4,14 @@
 // the same file. Also the URL rules, the response parser, tokens and the error sentences.
 #include "common/tolerances.h"
 #include "core/engine/batch_scoring.h"
+#include "core/engine/beam_scoring.h"
+#include "core/engine/beam_trace.h"
 #include "core/engine/model.h"
 #include "core/engine/reward_scorer.h"
 #include "core/server/remote_model.h"
 #include "core/server/remote_scorer.h"
 #include "core/server/server_pool.h"
+#include "core/text/tokenizer.h"
 #include "running_server.h"
 
 #include <QtTest>
@@ -128,6 +131,8 @@ private slots:
     void urls();
     void parsesVllmPromptLogprobs();
     void creditLensServerEqualsLocal();
+    void beamsThroughServerEqualLocal();
+    void beamSentences();
     void vllmLoraPairEqualsLocal();
     void tokenGoesWithEveryRequest();
     void poolRetriesOnAnotherServer();
@@ -245,6 +250,137 @@ void TestRemoteScoring::creditLensServerEqualsLocal() {
         QCOMPARE(lines[i].margin > 0, m_localLines[i].margin > 0);
     }
     QVERIFY(d.report("served vs local log-probs", cl::tol::kLogprobMaxF32VsF32));
+}
+
+/// The demo's first prompt in the TL;DR layout, as ids.
+std::vector<int32_t> demoPromptIds(const cl::RewardScorer& local, const QString& pairs) {
+    QFile f(pairs);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    const json line = json::parse(f.readLine().toStdString());
+    auto enc = local.tokenizer()->encode(line["prompt"].get<std::string>(), false);
+    return enc ? enc->ids : std::vector<int32_t>{};
+}
+
+void TestRemoteScoring::beamsThroughServerEqualLocal() {
+    // The server runs the same search on the same weights; only ids and doubles travel (JSON
+    // writes doubles round-trip exact), and the desktop decodes and spans them itself.
+    cl::server::ServerOptions o;
+    o.tokenizerFolder = kDemo + "policy";
+    RunningServer server(*m_policy, *m_reference, o);
+    auto remote = cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                    url(server.port, "reference"), {});
+    QVERIFY2(remote.ok(), remote.ok() ? "" : remote.error().c_str());
+    remote.value()->setBeta(0.25);
+    m_local->setBeta(0.25);
+    const std::vector<int32_t> prompt = demoPromptIds(*m_local, m_pairs);
+    QVERIFY(prompt.size() > 20);
+    cl::BeamOptions options;
+    options.width = 4;
+    options.numReturn = 3;
+    options.maxNewTokens = 16;
+    options.lengthPenalty = 0.8;
+    int progressCalls = 0;
+    const auto there = remote.value()->searchBeams(prompt, options, [&](const cl::Progress&) {
+        ++progressCalls;
+        return true;
+    });
+    const auto here = m_local->searchBeams(prompt, options);
+    m_local->setBeta(0.1);
+    QVERIFY2(there.ok(), there.ok() ? "" : there.error().c_str());
+    QVERIFY(here.ok());
+    QCOMPARE(progressCalls, 2);
+    QCOMPARE(there->size(), size_t(3));
+    QCOMPARE(there->size(), here->size());
+    cl::tol::DiffStats d;
+    for (size_t i = 0; i < here->size(); ++i) {
+        const cl::ScoredBeam &a = (*there)[i], &b = (*here)[i];
+        QCOMPARE(a.beam.ids, b.beam.ids);
+        QCOMPARE(a.text, b.text);
+        QCOMPARE(a.beam.finished, b.beam.finished);
+        d.add(a.beam.score, b.beam.score);
+        d.add(a.beam.sumLogprob, b.beam.sumLogprob);
+        QVERIFY(a.reward && b.reward);
+        d.add(a.reward->rewardSum, b.reward->rewardSum);
+        QCOMPARE(a.reward->tokens.size(), b.reward->tokens.size());
+        for (size_t t = 0; t < a.reward->tokens.size(); ++t) {
+            const cl::TokenScore &x = a.reward->tokens[t], &y = b.reward->tokens[t];
+            QCOMPARE(x.text, y.text);
+            QCOMPARE(x.start, y.start);
+            QCOMPARE(x.end, y.end);
+            QCOMPARE(x.isEos, y.isEos);
+            d.add(x.logpPolicy, y.logpPolicy);
+            d.add(x.logpRef, y.logpRef);
+            d.add(x.reward, y.reward);
+        }
+    }
+    QVERIFY(d.report("served vs local beams", cl::tol::kPrintedFloat32));
+
+    // The width sweep over the server's search equals the local one.
+    const std::vector<std::vector<int32_t>> prompts = {prompt, {prompt.begin(), prompt.end() - 5}};
+    cl::BeamOptions sweepOptions;
+    sweepOptions.maxNewTokens = 8;
+    auto remoteRows = cl::widthSweep(
+        [&](const std::vector<int32_t>& ids, const cl::BeamOptions& bo) {
+            return remote.value()->searchBeams(ids, bo);
+        },
+        prompts, {1, 3}, sweepOptions);
+    auto localRows = cl::widthSweep(m_local->policyModel(), m_local->referenceModel(),
+                                    m_local->tokenizer(), prompts, {1, 3}, sweepOptions, 0.25);
+    QVERIFY(remoteRows.ok() && localRows.ok());
+    QCOMPARE(remoteRows->size(), size_t(2));
+    cl::tol::DiffStats s;
+    for (size_t i = 0; i < remoteRows->size(); ++i) {
+        QCOMPARE((*remoteRows)[i].width, (*localRows)[i].width);
+        QCOMPARE((*remoteRows)[i].meanLength, (*localRows)[i].meanLength);
+        s.add((*remoteRows)[i].meanSumLogprob, (*localRows)[i].meanSumLogprob);
+        s.add((*remoteRows)[i].meanRewardSum, (*localRows)[i].meanRewardSum);
+    }
+    QVERIFY(s.report("served vs local sweep", cl::tol::kPrintedFloat32));
+}
+
+void TestRemoteScoring::beamSentences() {
+    cl::server::ServerOptions o;
+    o.tokenizerFolder = kDemo + "policy";
+    RunningServer server(*m_policy, *m_reference, o);
+    const std::vector<int32_t> prompt = {10, 11, 12};
+    auto swapped = cl::server::RemoteScorer::connect(url(server.port, "reference"),
+                                                     url(server.port, "policy"), {});
+    QVERIFY(swapped.ok());
+    const auto wrongPair = swapped.value()->searchBeams(prompt, {});
+    QVERIFY(!wrongPair.ok() &&
+            wrongPair.error().find("one CreditLens server") != std::string::npos);
+    auto remote = cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                    url(server.port, "reference"), {});
+    QVERIFY(remote.ok());
+    cl::BeamTrace trace;
+    cl::BeamOptions traced;
+    traced.trace = &trace;
+    const auto tree = remote.value()->searchBeams(prompt, traced);
+    QVERIFY(!tree.ok() && tree.error().find("beam tree") != std::string::npos);
+    cl::BeamOptions stop;
+    stop.stopString = "TL;DR: the end";
+    const auto longStop = remote.value()->searchBeams(prompt, stop);
+    QVERIFY(!longStop.ok() && longStop.error().find("is not one token") != std::string::npos);
+    const auto alternatives = remote.value()->alternatives({"p", "r"}, 0);
+    QVERIFY(!alternatives.ok() &&
+            alternatives.error().find("whole vocabulary") != std::string::npos);
+    // What the Models panel shows comes from the server's model card.
+    QCOMPARE(remote.value()->policyInfo().architecture, m_policy->info().architecture);
+    QCOMPARE(remote.value()->policyInfo().layers, m_policy->info().layers);
+    QCOMPARE(remote.value()->policyInfo().eosIds, m_policy->info().eosIds);
+    QCOMPARE(remote.value()->policyInfo().folder, url(server.port, "policy"));
+    QVERIFY(remote.value()->policyInfo().device.find("at 127.0.0.1:") != std::string::npos);
+    FakeVllm vllm(*m_policy, *m_reference);
+    cl::server::RemoteOptions withFolder;
+    withFolder.tokenizerDir = kDemo + "policy";
+    auto onVllm = cl::server::RemoteScorer::connect(url(vllm.port, "dpo-lora"),
+                                                    url(vllm.port, "base"), withFolder);
+    QVERIFY(onVllm.ok());
+    const auto vllmBeams = onVllm.value()->searchBeams(prompt, {});
+    QVERIFY(!vllmBeams.ok() &&
+            vllmBeams.error().find("is not a CreditLens server") != std::string::npos);
 }
 
 void TestRemoteScoring::vllmLoraPairEqualsLocal() {
