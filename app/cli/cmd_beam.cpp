@@ -7,6 +7,8 @@
 #include "core/engine/lora_adapter.h"
 #include "core/engine/model.h"
 #include "core/engine/prompt_template.h"
+#include "core/server/remote_model.h"
+#include "core/server/remote_scorer.h"
 #include "core/text/chat_template/chat_template.h"
 #include "core/text/tokenizer.h"
 
@@ -24,6 +26,8 @@ namespace {
 struct BeamArgs {
     std::string policy, reference, prompt, promptIds, templateName = "raw", earlyStopping = "false";
     std::string input, output, widths = "1,2,3,5,8,12,16,20", stop;
+    std::string token;     ///< --token: bearer token for server URLs (else CREDITLENS_TOKEN)
+    std::string tokenizer; ///< --tokenizer: the tokenizer's folder for server URLs
     double beta = 0.1, lengthPenalty = 1.0;
     int width = 4, maxNew = 64, minNew = 0, numReturn = 1, noRepeat = 0, eosId = -1, threads = 0;
     std::string device = "cpu", dtype = "f32";
@@ -146,16 +150,17 @@ ChatTemplate chatTemplateOf(const Tokenizer& tokenizer) {
 
 /// With the chat template a hypothesis also ends on the template's end-of-turn text (besides
 /// the model's EOS ids), unless --stop gives another stop string.
-BeamOptions withChatStop(const BeamArgs& a, const Loaded& l, BeamOptions o) {
-    if (a.templateName == "chat" && l.tokenizer && o.stopString.empty()) {
-        if (auto split = splitChat(chatTemplateOf(*l.tokenizer), promptTurns(a.prompt), "")) {
+BeamOptions withChatStop(const BeamArgs& a, const Tokenizer* tokenizer, BeamOptions o) {
+    if (a.templateName == "chat" && tokenizer && o.stopString.empty()) {
+        if (auto split = splitChat(chatTemplateOf(*tokenizer), promptTurns(a.prompt), "")) {
             o.stopString = chatStopText(split.value());
         }
     }
     return o;
 }
 
-std::vector<int32_t> promptIds(const BeamArgs& a, const std::string& prompt, const Loaded& l) {
+std::vector<int32_t> promptIds(const BeamArgs& a, const std::string& prompt,
+                               const Tokenizer* tokenizer) {
     if (!a.promptIds.empty()) {
         std::vector<int32_t> ids;
         for (int64_t id : parseIdList(a.promptIds, "--prompt-ids")) {
@@ -163,15 +168,15 @@ std::vector<int32_t> promptIds(const BeamArgs& a, const std::string& prompt, con
         }
         return ids;
     }
-    if (!l.tokenizer) {
+    if (!tokenizer) {
         throw CliError(a.policy + " has no tokenizer; give --prompt-ids");
     }
     std::optional<ChatTemplate> chat;
     if (a.templateName == "chat") {
-        chat = chatTemplateOf(*l.tokenizer);
+        chat = chatTemplateOf(*tokenizer);
     }
     auto seq =
-        applyTemplate(*l.tokenizer, a.templateName, prompt, "", false, chat ? &*chat : nullptr);
+        applyTemplate(*tokenizer, a.templateName, prompt, "", false, chat ? &*chat : nullptr);
     if (!seq) {
         throw CliError(seq.error());
     }
@@ -198,14 +203,28 @@ BeamOptions options(const BeamArgs& a) {
     return o;
 }
 
-void runBeam(const BeamArgs& a) {
-    applyThreads(a.threads);
-    if (a.prompt.empty() == a.promptIds.empty()) {
-        throw CliError("give exactly one of --prompt and --prompt-ids");
+/// The pair behind two server URLs (issue #16): both must be URLs of one CreditLens server.
+std::unique_ptr<server::RemoteScorer> connectRemote(const BeamArgs& a) {
+    if (!server::isModelUrl(a.policy) || !server::isModelUrl(a.reference)) {
+        throw CliError("give both --policy and --reference as server URLs "
+                       "(http://HOST:PORT/policy and http://HOST:PORT/reference), or both as "
+                       "folders");
     }
-    Loaded l = loadModels(a, false);
-    auto beams = searchAndScore(*l.policy, l.reference.get(), l.tokenizer.get(),
-                                promptIds(a, a.prompt, l), withChatStop(a, l, options(a)), a.beta);
+    auto scorer =
+        server::RemoteScorer::connect(a.policy, a.reference, {server::bearerToken(a.token),
+                                                              a.tokenizer});
+    if (!scorer) {
+        throw CliError(scorer.error());
+    }
+    scorer.value()->setBeta(a.beta);
+    return std::move(scorer).value();
+}
+
+bool remote(const BeamArgs& a) {
+    return server::isModelUrl(a.policy) || server::isModelUrl(a.reference);
+}
+
+void printBeams(const Result<std::vector<ScoredBeam>>& beams) {
     if (!beams) {
         throw CliError(beams.error());
     }
@@ -216,9 +235,43 @@ void runBeam(const BeamArgs& a) {
     std::cout << out.dump() << "\n";
 }
 
+void runBeam(const BeamArgs& a) {
+    applyThreads(a.threads);
+    if (a.prompt.empty() == a.promptIds.empty()) {
+        throw CliError("give exactly one of --prompt and --prompt-ids");
+    }
+    if (remote(a)) {
+        auto scorer = connectRemote(a);
+        const Tokenizer* tok = scorer->tokenizer();
+        printBeams(scorer->searchBeams(promptIds(a, a.prompt, tok),
+                                       withChatStop(a, tok, options(a))));
+        return;
+    }
+    Loaded l = loadModels(a, false);
+    const Tokenizer* tok = l.tokenizer.get();
+    printBeams(searchAndScore(*l.policy, l.reference.get(), tok, promptIds(a, a.prompt, tok),
+                              withChatStop(a, tok, options(a)), a.beta));
+}
+
 void runSweep(const BeamArgs& a) {
     applyThreads(a.threads);
-    Loaded l = loadModels(a, true);
+    // Local models, or one CreditLens server's pair; either way one search function.
+    Loaded l;
+    std::unique_ptr<server::RemoteScorer> scorer;
+    BeamSearchFn search;
+    if (remote(a)) {
+        scorer = connectRemote(a);
+        search = [&](const std::vector<int32_t>& prompt, const BeamOptions& o) {
+            return scorer->searchBeams(prompt, o);
+        };
+    } else {
+        l = loadModels(a, true);
+        search = [&](const std::vector<int32_t>& prompt, const BeamOptions& o) {
+            return searchAndScore(*l.policy, l.reference.get(), l.tokenizer.get(), prompt, o,
+                                  a.beta);
+        };
+    }
+    const Tokenizer* tok = scorer ? scorer->tokenizer() : l.tokenizer.get();
     std::vector<std::vector<int32_t>> prompts;
     std::istringstream lines(readFile(a.input));
     int lineNo = 0;
@@ -243,11 +296,11 @@ void runSweep(const BeamArgs& a) {
             throw CliError(a.input + ":" + std::to_string(lineNo) +
                            ": expected {\"prompt\": S}, {\"prompt_ids\": [..]} or a JSON string");
         }
-        prompts.push_back(promptIds(one, one.prompt, l));
+        prompts.push_back(promptIds(one, one.prompt, tok));
     }
     auto rows = widthSweep(
-        *l.policy, *l.reference, l.tokenizer.get(), prompts, parseIntList(a.widths, "--widths"),
-        withChatStop(a, l, options(a)), a.beta, [](const Progress& p) {
+        search, prompts, parseIntList(a.widths, "--widths"), withChatStop(a, tok, options(a)),
+        [](const Progress& p) {
             std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total << std::flush;
             return true;
         });
@@ -279,8 +332,15 @@ void runSweep(const BeamArgs& a) {
 }
 
 void commonOptions(CLI::App* cmd, BeamArgs& a) {
-    cmd->add_option("--policy", a.policy, "DPO policy model folder")->required();
-    cmd->add_option("--reference", a.reference, "reference model folder");
+    cmd->add_option("--policy", a.policy,
+                    "DPO policy model folder, or http://HOST:PORT/policy of a CreditLens server")
+        ->required();
+    cmd->add_option("--reference", a.reference,
+                    "reference model folder, or http://HOST:PORT/reference of the same server");
+    cmd->add_option("--token", a.token,
+                    "bearer token for server URLs (default: $CREDITLENS_TOKEN)");
+    cmd->add_option("--tokenizer", a.tokenizer,
+                    "tokenizer folder for server URLs (default: fetched from the server)");
     cmd->add_option("--config", a.config,
                     "folder with config.json and tokenizer, for a folder holding only policy.pt");
     cmd->add_option("--base", a.base,

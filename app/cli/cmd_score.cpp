@@ -128,8 +128,7 @@ Result<BatchSummary> scoreOnServers(const ScoreArgs& a, const ScoreRequest& defa
     server::PoolOptions options;
     options.servers = *servers;
     options.remote.tokenizerDir = a.tokenizer;
-    const char* envToken = std::getenv("CREDITLENS_TOKEN");
-    options.remote.token = !a.token.empty() ? a.token : envToken ? envToken : "";
+    options.remote.token = server::bearerToken(a.token);
     options.beta = a.beta;
     options.skipLines = skip;
     return server::scoreOnServers(

@@ -5,6 +5,7 @@
 #include "app/cli/cli_util.h"
 #include "app/cli/commands.h"
 #include "core/engine/model.h"
+#include "core/server/remote_model.h"
 #include "core/server/scoring_server.h"
 #include "core/server/server_security.h"
 #include "core/text/tokenizer.h"
@@ -47,11 +48,7 @@ std::unique_ptr<Model> load(const std::string& folder, const ServeArgs& a, const
 }
 
 void run(ServeArgs a) {
-    if (a.token.empty()) {
-        if (const char* env = std::getenv("CREDITLENS_TOKEN")) {
-            a.token = env;
-        }
-    }
+    a.token = server::bearerToken(a.token);
     // Refuse an open, unauthenticated listener before spending time on loading models.
     if (auto refusal = server::bindRefusal(a.host, a.token)) {
         throw CliError(*refusal);

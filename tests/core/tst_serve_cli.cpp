@@ -118,6 +118,13 @@ void TestServeCli::servesOnAnEphemeralPort() {
     qputenv("CREDITLENS_TOKEN", "tok-from-env");
     const auto served = cl::test::runCli({"score", "--policy", base + "policy", "--reference",
                                           base + "reference", "--input", input.fileName()});
+    // `beam` with the two URLs: the server's search, the same beams as `beam` over the folders.
+    const QStringList beamArgs = {"--prompt-ids", "5,0,311", "--width",  "3",
+                                  "--num-return", "2",       "--max-new-tokens", "6",
+                                  "--beta",       "0.5"};
+    const auto servedBeams = cl::test::runCli(
+        QStringList{"beam", "--policy", base + "policy", "--reference", base + "reference"} +
+        beamArgs);
     qunsetenv("CREDITLENS_TOKEN");
     p.kill();
     p.waitForFinished(10000);
@@ -138,6 +145,25 @@ void TestServeCli::servesOnAnEphemeralPort() {
     }
     QVERIFY(sums.report("score via URLs vs folders",
                         cl::tol::sumOf(4, cl::tol::rewardMax(0.1, cl::tol::kLogprobMaxF32VsF32))));
+
+    QVERIFY2(servedBeams.code == 0, servedBeams.err.constData());
+    const auto localBeams = cl::test::runCli(
+        QStringList{"beam", "--policy", policy, "--reference",
+                    cl::test::fixturePath("models/gpt_neox_sequential")} +
+        beamArgs);
+    QCOMPARE(localBeams.code, 0);
+    const json there = json::parse(servedBeams.out.toStdString())["beams"];
+    const json here = json::parse(localBeams.out.toStdString())["beams"];
+    QCOMPARE(there.size(), size_t(2));
+    QCOMPARE(there.size(), here.size());
+    cl::tol::DiffStats beams;
+    for (size_t i = 0; i < here.size(); ++i) {
+        // Another process on the same CPU and weights: the same search, the same ids.
+        QCOMPARE(there[i]["ids"], here[i]["ids"]);
+        beams.add(there[i]["reward_sum"].get<double>(), here[i]["reward_sum"].get<double>());
+        beams.add(there[i]["sum_logprob"].get<double>(), here[i]["sum_logprob"].get<double>());
+    }
+    QVERIFY(beams.report("beam via URLs vs folders", cl::tol::kPrintedFloat32));
 }
 
 void TestServeCli::resumeSkipsWhatTheOutputHolds() {
