@@ -127,6 +127,12 @@ bool hasAvx2Fma() {
 } // namespace
 
 at::Tensor upcastLinear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+    if (!x.is_cpu() || !w.is_cpu()) {
+        // The kernels below read host memory. Weights are kept as stored only on the CPU
+        // (CausalLm::load), so this is a safety net: a device converts the weight itself.
+        const at::Tensor wc = w.to(x.scalar_type());
+        return b.defined() ? at::linear(x, wc, b.to(x.scalar_type())) : at::linear(x, wc);
+    }
     const int64_t out = w.size(0), in = w.size(1);
     const at::Tensor x2 = x.reshape({-1, in}).contiguous();
     const int64_t rows = x2.size(0);
@@ -143,8 +149,13 @@ at::Tensor upcastLinear(const at::Tensor& x, const at::Tensor& w, const at::Tens
         shape.back() = out;
         return y.view(shape);
     }
-    at::Tensor y = b.defined() ? b.to(x.scalar_type()).expand({rows, out}).contiguous()
-                               : at::empty({rows, out}, x.options());
+    // A fresh output even for one row: b.to(float).expand({1, out}).contiguous() was the float32
+    // bias itself, and addmm_ then added every product into the model's bias (a second one-token
+    // step of an f16 checkpoint went wrong; parity_check's beams found it, issue #19 item 5).
+    at::Tensor y = at::empty({rows, out}, x.options());
+    if (b.defined()) {
+        y.copy_(b.expand({rows, out}));
+    }
     const int64_t tile = std::min(out, tileColumns(in));
     at::Tensor scratch = at::empty({tile, in}, x.options());
     for (int64_t o = 0; o < out; o += tile) {
@@ -164,6 +175,10 @@ at::Tensor upcastLinear(const at::Tensor& x, const at::Tensor& w, const at::Tens
 }
 
 at::Tensor upcastConv1d(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+    if (!x.is_cpu() || !w.is_cpu()) { // as in upcastLinear: host kernels only
+        const at::Tensor y = at::matmul(x, w.to(x.scalar_type()));
+        return b.defined() ? y + b.to(x.scalar_type()) : y;
+    }
     const int64_t in = w.size(0), out = w.size(1);
     const at::Tensor x2 = x.reshape({-1, in}).contiguous();
     at::Tensor y = at::empty({x2.size(0), out}, x.options());
