@@ -9,6 +9,13 @@
 //  - a Pythia-2.8B shape in bf16 (11.2 GB on disk for the pair), unless --quick.
 // Last line: rss_ratio=.. (largest bf16 pair) bf16_vs_f32_edit_ratio=.. p28b_load_s=..
 // p28b_edit_end_p50_ms=.. p28b_peak_rss_gb=.. (the p28b fields read "skipped" with --quick).
+//
+// On a GPU (issue #19 item 5, scripts/gpu-check): --device cuda [--dtype bf16] --only p28 loads
+// the Pythia-2.8B-shaped bf16 pair onto the device and computes in --dtype there (bf16: the
+// checkpoint's own dtype, no conversion; f32 converts at load). --only p70 measures only the
+// pythia-70m f32 pair (a dry run). With --only the last line is
+// device=.. dtype=.. shape=.. load_s=.. first_score_s=.. edit_end_p50_ms=.. edit_mid_p50_ms=..
+// edit_start_p50_ms=.. peak_rss_gb=..
 #include "bench_support.h"
 
 #include "core/engine/reward_scorer.h"
@@ -40,6 +47,12 @@ std::string pythia28Config() {
       "hidden_act":"gelu","tie_word_embeddings":false,"bos_token_id":0,"eos_token_id":0})";
 }
 
+/// Where and how the pairs are computed (LoadOptions::device and dtype).
+struct Target {
+    std::string device = "cpu";
+    std::string dtype = "f32";
+};
+
 struct Run {
     double loadS = 0, firstScoreS = 0, endMs = 0, midMs = 0, startMs = 0, peakGb = 0, ckptGb = 0;
     bool ok = false;
@@ -52,7 +65,8 @@ double fileGb(const std::string& dir) {
 
 /// One pair in a child process: the parent never touches LibTorch, so forking is safe and each
 /// child's VmHWM is its own.
-Run measure(const std::string& policy, const std::string& reference, bool upcast, int reps) {
+Run measure(const std::string& policy, const std::string& reference, bool upcast, int reps,
+            const Target& target = {}) {
     int fds[2];
     if (pipe(fds) != 0) {
         return {};
@@ -64,6 +78,8 @@ Run measure(const std::string& policy, const std::string& reference, bool upcast
         Run r;
         LoadOptions options;
         options.upcastHalfWeights = upcast;
+        options.device = target.device;
+        options.dtype = target.dtype;
         double t0 = bench::nowMs();
         auto scorer = RewardScorer::load(policy, reference, options);
         if (!scorer) {
@@ -126,27 +142,77 @@ void print(const char* name, const Run& r) {
     std::fflush(stdout);
 }
 
+/// --only: one shape on the target, with a machine-readable last line.
+int measureOnly(const std::string& shape, const Target& target) {
+    Run r;
+    if (shape == "p28") {
+        const auto [policy, reference] =
+            bench::randomModelPair("pythia2.8b-bf16", pythia28Config(), "BF16");
+        r = measure(policy, reference, false, target.device == "cpu" ? 3 : 15, target);
+    } else {
+        r = measure(bench::randomModelFolder("pythia70m", 1),
+                    bench::randomModelFolder("pythia70m", 2), false, 15, target);
+    }
+    const std::string name =
+        (shape == "p28" ? "pythia-2.8B bf16 files, " : "pythia-70m f32 files, ") + target.device +
+        " " + target.dtype;
+    print(name.c_str(), r);
+    if (!r.ok) {
+        return 1;
+    }
+    std::printf("device=%s dtype=%s shape=%s load_s=%.2f first_score_s=%.2f edit_end_p50_ms=%.1f "
+                "edit_mid_p50_ms=%.1f edit_start_p50_ms=%.1f peak_rss_gb=%.2f\n",
+                target.device.c_str(), target.dtype.c_str(), shape.c_str(), r.loadS, r.firstScoreS,
+                r.endMs, r.midMs, r.startMs, r.peakGb);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     runtime::prepareProcess(argv);
-    const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+    bool quick = false;
+    std::string only;
+    Target target;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--quick") {
+            quick = true;
+        } else if (a == "--device" && i + 1 < argc) {
+            target.device = argv[++i];
+        } else if (a == "--dtype" && i + 1 < argc) {
+            target.dtype = argv[++i];
+        } else if (a == "--only" && i + 1 < argc) {
+            only = argv[++i];
+        } else {
+            std::fprintf(stderr, "usage: large_model_bench [--quick] [--device cpu|cuda] "
+                                 "[--dtype f32|bf16] [--only p70|p28]\n");
+            return 2;
+        }
+    }
+    if (!only.empty()) {
+        if (only != "p70" && only != "p28") {
+            std::fprintf(stderr, "--only takes p70 or p28\n");
+            return 2;
+        }
+        return measureOnly(only, target);
+    }
     const int reps = 5;
     // pythia-70m shape: f32 files and bf16 files.
     const Run p70f32 = measure(bench::randomModelFolder("pythia70m", 1),
-                               bench::randomModelFolder("pythia70m", 2), false, 15);
+                               bench::randomModelFolder("pythia70m", 2), false, 15, target);
     print("pythia-70m f32", p70f32);
     const auto p70 = bench::pythia70mConfig();
-    const Run p70bf16 = measure(bench::randomModelFolder("pythia70m-bf16", 1, p70, "BF16"),
-                                bench::randomModelFolder("pythia70m-bf16", 2, p70, "BF16"), false,
-                                15);
+    const Run p70bf16 =
+        measure(bench::randomModelFolder("pythia70m-bf16", 1, p70, "BF16"),
+                bench::randomModelFolder("pythia70m-bf16", 2, p70, "BF16"), false, 15, target);
     print("pythia-70m bf16 (held bf16)", p70bf16);
     // Qwen2.5-0.5B shape, bf16 files: held as bf16, then converted to f32 at load.
     const std::string q1 = bench::randomModelFolder("qwen05-bf16", 1, qwen05Config(), "BF16");
     const std::string q2 = bench::randomModelFolder("qwen05-bf16", 2, qwen05Config(), "BF16");
-    const Run qBf16 = measure(q1, q2, false, reps);
+    const Run qBf16 = measure(q1, q2, false, reps, target);
     print("qwen2.5-0.5B bf16 (held bf16)", qBf16);
-    const Run qF32 = measure(q1, q2, true, reps);
+    const Run qF32 = measure(q1, q2, true, reps, target);
     print("qwen2.5-0.5B bf16 files, f32 at load", qF32);
     const double editRatio = qBf16.endMs / qF32.endMs;
     std::printf("bf16 / f32 edit end on the 0.5B shape: %.2f\n", editRatio);
@@ -157,8 +223,9 @@ int main(int argc, char** argv) {
         return 0;
     }
     const auto cfg = pythia28Config();
-    const Run p28 = measure(bench::randomModelFolder("pythia2.8b-bf16", 1, cfg, "BF16"),
-                            bench::randomModelFolder("pythia2.8b-bf16", 2, cfg, "BF16"), false, 3);
+    const Run p28 =
+        measure(bench::randomModelFolder("pythia2.8b-bf16", 1, cfg, "BF16"),
+                bench::randomModelFolder("pythia2.8b-bf16", 2, cfg, "BF16"), false, 3, target);
     print("pythia-2.8B bf16 (held bf16)", p28);
     std::printf("rss_ratio=%.2f bf16_vs_f32_edit_ratio=%.2f p28b_load_s=%.2f "
                 "p28b_edit_end_p50_ms=%.0f p28b_peak_rss_gb=%.2f\n",
