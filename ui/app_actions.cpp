@@ -16,6 +16,7 @@ AppActions::AppActions(QWidget* owner) : QObject(owner), m_owner(owner) {
     openPolicy = make("actionOpenPolicy", tr("Open &policy…"), QKeySequence::Open);
     openReference = make("actionOpenReference", tr("Open &reference…"),
                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openServer = make("actionOpenServer", tr("Open models on a ser&ver…"), QKeySequence());
     openSession = make("actionOpenSession", tr("Open &session…"),
                        QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
     saveSession = make("actionSaveSession", tr("&Save session"), QKeySequence::Save);
@@ -92,7 +93,7 @@ QAction* AppActions::make(const QString& name, const QString& text, const QKeySe
 void AppActions::buildMenus(QMenuBar* bar) {
     QMenu* file = bar->addMenu(tr("&File"));
     file->setObjectName("menuFile");
-    file->addActions({openPolicy, openReference});
+    file->addActions({openPolicy, openReference, openServer});
     m_recentPairs = file->addMenu(tr("Recent &pairs"));
     m_recentPairs->setObjectName("menuRecentPairs");
     file->addSeparator();

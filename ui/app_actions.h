@@ -30,6 +30,7 @@ public:
     // File
     QAction* openPolicy = nullptr;
     QAction* openReference = nullptr;
+    QAction* openServer = nullptr;
     QAction* openSession = nullptr;
     QAction* saveSession = nullptr;
     QAction* saveSessionAs = nullptr;

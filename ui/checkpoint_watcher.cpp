@@ -57,8 +57,8 @@ void CheckpointWatcher::watch(const QString& policyDir, const QString& reference
         m_box->close(); // the pair was reloaded: the question is answered
     }
     for (const QString& folder : {policyDir, referenceDir}) {
-        if (folder.isEmpty()) {
-            continue;
+        if (folder.isEmpty() || folder.startsWith("http://")) {
+            continue; // a server's model (issue #16) has no files here to watch
         }
         m_watcher.addPath(folder);
         for (const QString& file : weightFiles(folder)) {

@@ -152,6 +152,7 @@ void MainWindow::connectActions() {
     connect(a->openPolicy, &QAction::triggered, m_pairs, [this] { m_pairs->chooseFolder(true); });
     connect(a->openReference, &QAction::triggered, m_pairs,
             [this] { m_pairs->chooseFolder(false); });
+    connect(a->openServer, &QAction::triggered, m_pairs, &PairLoader::chooseServers);
     connect(a->openSession, &QAction::triggered, m_sessions, &SessionController::chooseAndOpen);
     connect(a->saveSession, &QAction::triggered, m_sessions, [this] { m_sessions->save(false); });
     connect(a->saveSessionAs, &QAction::triggered, m_sessions,

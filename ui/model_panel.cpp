@@ -121,8 +121,17 @@ void ModelPanel::setModels(const ModelInfo& policy, const ModelInfo& reference) 
         item->setToolTip(2, b);
     };
     auto s = [](const std::string& x) { return QString::fromStdString(x); };
-    row(tr("Folder"), QFileInfo(s(policy.folder)).fileName(),
-        QFileInfo(s(reference.folder)).fileName());
+    // A model behind a server (issue #16) is named by its URL; its memory is the server's.
+    auto served = [&](const ModelInfo& m) { return s(m.folder).startsWith("http://"); };
+    auto where = [&](const ModelInfo& m) {
+        return served(m) ? s(m.folder) : QFileInfo(s(m.folder)).fileName();
+    };
+    auto bytes = [&](const ModelInfo& m, qint64 n) {
+        return !served(m) ? humanBytes(n)
+               : n > 0    ? tr("%1 on the server").arg(humanBytes(n))
+                          : tr("on the server");
+    };
+    row(tr("Folder"), where(policy), where(reference));
     row(tr("Architecture"), s(policy.architecture), s(reference.architecture));
     row(tr("Parameters"), humanCount(policy.parameters), humanCount(reference.parameters));
     row(tr("Layers × hidden"), QString("%1 × %2").arg(policy.layers).arg(policy.hidden),
@@ -137,14 +146,16 @@ void ModelPanel::setModels(const ModelInfo& policy, const ModelInfo& reference) 
     row(tr("File format"), s(fileFormatLabel(policy)), s(fileFormatLabel(reference)));
     row(tr("Adapter"), adapterLabel(policy), adapterLabel(reference));
     row(tr("Device"), s(policy.device), s(reference.device));
-    row(tr("Checkpoint"), humanBytes(policy.checkpointBytes), humanBytes(reference.checkpointBytes));
+    row(tr("Checkpoint"), bytes(policy, policy.checkpointBytes),
+        bytes(reference, reference.checkpointBytes));
     // The same estimate as `creditlens-cli inspect`: weights in the compute dtype plus a KV
     // cache filled to the context length.
-    row(tr("Weights"), humanBytes(policy.weightBytes), humanBytes(reference.weightBytes));
-    row(tr("KV cache (context)"), humanBytes(policy.kvCacheBytes),
-        humanBytes(reference.kvCacheBytes));
-    row(tr("Memory (est.)"), humanBytes(policy.weightBytes + policy.kvCacheBytes),
-        humanBytes(reference.weightBytes + reference.kvCacheBytes));
+    row(tr("Weights"), bytes(policy, policy.weightBytes), bytes(reference, reference.weightBytes));
+    row(tr("KV cache (context)"), bytes(policy, policy.kvCacheBytes),
+        bytes(reference, reference.kvCacheBytes));
+    row(tr("Memory (est.)"),
+        bytes(policy, served(policy) ? 0 : policy.weightBytes + policy.kvCacheBytes),
+        bytes(reference, served(reference) ? 0 : reference.weightBytes + reference.kvCacheBytes));
 }
 
 } // namespace cl

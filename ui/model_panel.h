@@ -22,7 +22,7 @@ public:
     /// Clears the models and every warning.
     void clear();
 
-    /// The pair's load warnings (RewardScorer::loadWarnings), replacing earlier ones.
+    /// The pair's load warnings (PairScorer::loadWarnings), replacing earlier ones.
     void setLoadWarnings(const QStringList& warnings);
     /// The warning about the prompt template in use (empty: none), shown after the load ones.
     void setTemplateWarning(const QString& warning);

@@ -28,8 +28,18 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
     parser.addVersionOption();
     const QCommandLineOption selfTest("self-test",
                                       "Build the main window, check the engine, exit 0 or 1.");
-    const QCommandLineOption policy("policy", "Policy model folder (HF layout).", "DIR");
-    const QCommandLineOption reference("reference", "Reference model folder (HF layout).", "DIR");
+    const QCommandLineOption policy(
+        "policy", "Policy model folder (HF layout), or a server's URL (http://HOST:PORT/policy).",
+        "DIR");
+    const QCommandLineOption reference(
+        "reference",
+        "Reference model folder (HF layout), or a server's URL (http://HOST:PORT/reference).",
+        "DIR");
+    const QCommandLineOption tokenizer(
+        "tokenizer",
+        "Tokenizer folder for server URLs (default: fetched from a CreditLens server; vLLM "
+        "needs it). The token comes from $CREDITLENS_TOKEN.",
+        "DIR");
     const QCommandLineOption promptFile("prompt-file", "Read the prompt from this UTF-8 file.",
                                         "FILE");
     const QCommandLineOption response("response", "Initial response text.", "TEXT");
@@ -47,7 +57,7 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
     QCommandLineOption restoreAndPrint("restore-autosave-and-print",
                                        "Accept the autosave offer, print the texts, exit.");
     restoreAndPrint.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({selfTest, policy, reference, promptFile, response, screenshot,
+    parser.addOptions({selfTest, policy, reference, tokenizer, promptFile, response, screenshot,
                        screenshotDelay, type, typeInterval, restoreAndPrint});
     parser.addPositionalArgument("session", "A session file to open.", "[session]");
     parser.process(arguments); // --help/--version/unknown options exit here
@@ -56,6 +66,7 @@ GuiOptions parseGuiCommandLine(const QStringList& arguments) {
     options.selfTest = parser.isSet(selfTest);
     options.policyDir = parser.value(policy);
     options.referenceDir = parser.value(reference);
+    options.tokenizerDir = parser.value(tokenizer);
     options.promptFile = parser.value(promptFile);
     options.response = parser.value(response);
     options.datasetFile = parser.value(dataset);

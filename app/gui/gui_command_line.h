@@ -11,6 +11,7 @@ struct GuiOptions {
     bool selfTest = false;
     QString policyDir;      ///< --policy DIR
     QString referenceDir;   ///< --reference DIR
+    QString tokenizerDir;   ///< --tokenizer DIR: for server URLs (empty: from the server)
     QString promptFile;     ///< --prompt-file F (UTF-8 text)
     QString response;       ///< --response S
     QString datasetFile;    ///< --dataset F: a preference JSONL opened in the Dataset view

@@ -8,6 +8,7 @@
 #include "ui/common/reward_editor.h"
 #include "ui/editor/response_pane.h"
 #include "ui/editor/workbench.h"
+#include "ui/engine/engine_client.h"
 #include "ui/main_window.h"
 
 #include "ui/curves/plot_command.h"
@@ -127,6 +128,9 @@ int main(int argc, char** argv) {
             if (file.open(QIODevice::ReadOnly)) {
                 prompt = QString::fromUtf8(file.readAll());
             }
+        }
+        if (!options.tokenizerDir.isEmpty()) {
+            window.engine()->setServerAccess({}, options.tokenizerDir);
         }
         window.openPair(options.policyDir, options.referenceDir, prompt, options.response);
     } else if (options.sessionFile.isEmpty() && options.screenshotFile.isEmpty() && argc == 1) {

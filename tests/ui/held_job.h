@@ -15,7 +15,7 @@ namespace cl::test {
 class HeldJob {
 public:
     explicit HeldJob(cl::EngineClient& engine) {
-        engine.runJob([flag = m_release](cl::RewardScorer*) {
+        engine.runJob([flag = m_release](cl::PairScorer*) {
             while (!flag->load()) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(2));
             }

@@ -162,7 +162,7 @@ void TestBeamMainWindow::closingCancelsSearch() {
     // The window's own runner, wrapped to learn when the search job has returned.
     auto returned = std::make_shared<std::atomic<bool>>(false);
     window->beamView()->setRunner([engine = window->engine(), returned](EngineJob job) {
-        engine->runJob([job = std::move(job), returned](RewardScorer* scorer) {
+        engine->runJob([job = std::move(job), returned](PairScorer* scorer) {
             job(scorer);
             *returned = true;
         });
@@ -192,7 +192,7 @@ void TestBeamMainWindow::deletingATaskCancelsItsRunningJob() {
     constexpr qint64 kSteps = 1'000'000; // ~17 minutes at 1 ms a step: only a cancel ends it
     auto stoppedAt = std::make_shared<std::atomic<qint64>>(-1);
     QSignalSpy progress(task, &EngineTask::progress);
-    QVERIFY(task->start([stoppedAt](RewardScorer*, const ProgressFn& report,
+    QVERIFY(task->start([stoppedAt](PairScorer*, const ProgressFn& report,
                                     const std::atomic<bool>*) -> Result<EngineTask::Deliver> {
         for (qint64 step = 0; step < kSteps; ++step) {
             if (!report({"step", step, kSteps})) {
@@ -206,7 +206,7 @@ void TestBeamMainWindow::deletingATaskCancelsItsRunningJob() {
     QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 3, 30000);
     delete task;
     auto drained = std::make_shared<std::atomic<bool>>(false);
-    engine.runJob([drained](RewardScorer*) { *drained = true; }); // runs after the task's job
+    engine.runJob([drained](PairScorer*) { *drained = true; }); // runs after the task's job
     QTRY_VERIFY_WITH_TIMEOUT(drained->load(), 60000);
     QVERIFY2(*stoppedAt >= 3 && *stoppedAt < kSteps, qPrintable(QString::number(*stoppedAt)));
 }

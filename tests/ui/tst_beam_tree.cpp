@@ -89,7 +89,7 @@ int visibleByBruteForce(const BeamTreeView& view) {
 }
 
 /// Runs jobs on the GUI thread's event loop (queued, never inline): enough for a screenshot.
-EngineRunner queuedRunner(RewardScorer* scorer) {
+EngineRunner queuedRunner(PairScorer* scorer) {
     return [scorer](EngineJob job) {
         QMetaObject::invokeMethod(
             qApp, [scorer, job = std::move(job)] { job(scorer); }, Qt::QueuedConnection);

@@ -58,13 +58,13 @@ private slots:
         cl::EngineClient engine;
         QSignalSpy failed(&engine, SIGNAL(jobFailed(QString)));
         QVERIFY2(failed.isValid(), "EngineClient has no jobFailed(QString) signal");
-        engine.runJob([](cl::RewardScorer*) {
+        engine.runJob([](cl::PairScorer*) {
             throw std::runtime_error("model.safetensors changed size; reload the model");
         });
         QVERIFY(QTest::qWaitFor([&failed] { return failed.count() == 1; }, kTimeoutMs));
         QCOMPARE(failed.at(0).at(0).toString(),
                  QString("model.safetensors changed size; reload the model"));
-        engine.runJob([](cl::RewardScorer*) { throw 42; });
+        engine.runJob([](cl::PairScorer*) { throw 42; });
         QVERIFY(QTest::qWaitFor([&failed] { return failed.count() == 2; }, kTimeoutMs));
         QVERIFY(failed.at(1).at(0).toString().contains("unknown error"));
         QVERIFY(!engine.jobRunning());

@@ -270,7 +270,7 @@ private slots:
         // A job posted now runs after every drain those requests scheduled (one queue, FIFO),
         // and its note back to this thread arrives after every result they posted here.
         auto drained = std::make_shared<bool>(false);
-        engine.runJob([this, drained](cl::RewardScorer*) {
+        engine.runJob([this, drained](cl::PairScorer*) {
             QMetaObject::invokeMethod(this, [drained] { *drained = true; }, Qt::QueuedConnection);
         });
         QTRY_VERIFY_WITH_TIMEOUT(*drained, kScoreTimeoutMs);

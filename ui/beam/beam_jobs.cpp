@@ -1,7 +1,7 @@
 #include "ui/beam/beam_jobs.h"
 
 #include "core/engine/prompt_template.h"
-#include "core/engine/reward_scorer.h"
+#include "core/engine/pair_scorer.h"
 
 namespace cl {
 
@@ -11,7 +11,7 @@ constexpr const char* kNoPair = "Load a policy and a reference model first.";
 
 /// Issue #15: with the chat template a hypothesis also ends on the template's end-of-turn text
 /// ("<|im_end|>"), besides the model's EOS ids, unless the caller set its own stop string.
-BeamOptions withChatStop(const RewardScorer& scorer, const std::string& prompt,
+BeamOptions withChatStop(const PairScorer& scorer, const std::string& prompt,
                          const std::string& templateName, BeamOptions options) {
     if (templateName != "chat" || !scorer.chat() || !options.stopString.empty()) {
         return options;
@@ -24,7 +24,7 @@ BeamOptions withChatStop(const RewardScorer& scorer, const std::string& prompt,
 
 } // namespace
 
-Result<std::vector<int32_t>> beamPromptIds(const RewardScorer& scorer, const std::string& prompt,
+Result<std::vector<int32_t>> beamPromptIds(const PairScorer& scorer, const std::string& prompt,
                                            const std::string& templateName) {
     const Tokenizer* tokenizer = scorer.tokenizer();
     if (!tokenizer) {
@@ -45,7 +45,7 @@ Result<std::vector<int32_t>> beamPromptIds(const RewardScorer& scorer, const std
     return ids;
 }
 
-Result<std::vector<ScoredBeam>> runBeamSearch(RewardScorer* scorer, const std::string& prompt,
+Result<std::vector<ScoredBeam>> runBeamSearch(PairScorer* scorer, const std::string& prompt,
                                               const std::string& templateName,
                                               const BeamOptions& options,
                                               const ProgressFn& progress,
@@ -57,12 +57,11 @@ Result<std::vector<ScoredBeam>> runBeamSearch(RewardScorer* scorer, const std::s
     if (!ids) {
         return Error{ids.error()};
     }
-    return searchAndScore(scorer->policyModel(), &scorer->referenceModel(), scorer->tokenizer(),
-                          ids.value(), withChatStop(*scorer, prompt, templateName, options),
-                          scorer->beta(), progress, cancel);
+    return scorer->searchBeams(ids.value(), withChatStop(*scorer, prompt, templateName, options),
+                               progress, cancel);
 }
 
-Result<std::vector<SweepRow>> runWidthSweep(RewardScorer* scorer,
+Result<std::vector<SweepRow>> runWidthSweep(PairScorer* scorer,
                                             const std::vector<std::string>& prompts,
                                             const std::string& templateName,
                                             const std::vector<int>& widths,
@@ -82,8 +81,15 @@ Result<std::vector<SweepRow>> runWidthSweep(RewardScorer* scorer,
         }
         ids.push_back(std::move(one.value()));
     }
-    return widthSweep(scorer->policyModel(), scorer->referenceModel(), scorer->tokenizer(), ids,
-                      widths, options, scorer->beta(), progress, cancel);
+    // As `creditlens-cli sweep`: with the chat template the template's end-of-turn text ends a
+    // hypothesis too (the same text for every prompt of a template).
+    const BeamOptions stopped =
+        prompts.empty() ? options : withChatStop(*scorer, prompts.front(), templateName, options);
+    return widthSweep(
+        [&](const std::vector<int32_t>& prompt, const BeamOptions& o) {
+            return scorer->searchBeams(prompt, o, {}, cancel);
+        },
+        ids, widths, stopped, progress);
 }
 
 } // namespace cl

@@ -11,16 +11,16 @@
 
 namespace cl {
 
-class RewardScorer;
+class PairScorer;
 
 /// The ids a response would follow: applyTemplate(prompt, "") up to its response start.
 /// Errors: no tokenizer, an unknown template, a prompt the template refuses, no ids at all.
-Result<std::vector<int32_t>> beamPromptIds(const RewardScorer& scorer, const std::string& prompt,
+Result<std::vector<int32_t>> beamPromptIds(const PairScorer& scorer, const std::string& prompt,
                                            const std::string& templateName);
 
 /// searchAndScore on the scorer's policy, scored by its reference with its beta.
 /// scorer == nullptr gives "load a pair first".
-Result<std::vector<ScoredBeam>> runBeamSearch(RewardScorer* scorer, const std::string& prompt,
+Result<std::vector<ScoredBeam>> runBeamSearch(PairScorer* scorer, const std::string& prompt,
                                               const std::string& templateName,
                                               const BeamOptions& options,
                                               const ProgressFn& progress = {},
@@ -28,7 +28,7 @@ Result<std::vector<ScoredBeam>> runBeamSearch(RewardScorer* scorer, const std::s
 
 /// widthSweep over `prompts` (each through the template) with the scorer's pair and beta.
 Result<std::vector<SweepRow>>
-runWidthSweep(RewardScorer* scorer, const std::vector<std::string>& prompts,
+runWidthSweep(PairScorer* scorer, const std::vector<std::string>& prompts,
               const std::string& templateName, const std::vector<int>& widths,
               const BeamOptions& options, const ProgressFn& progress = {},
               const std::atomic<bool>* cancel = nullptr);

@@ -163,7 +163,7 @@ bool BeamPanel::run() {
     const std::string prompt = m_prompt.toStdString();
     const std::string templ = m_template.toStdString();
     auto work = [this, prompt, templ,
-                 options](RewardScorer* scorer, const ProgressFn& progress,
+                 options](PairScorer* scorer, const ProgressFn& progress,
                           const std::atomic<bool>* cancel) -> Result<EngineTask::Deliver> {
         // The tree is recorded with the search (issue #17 item 2); the search is unchanged.
         auto trace = std::make_shared<BeamTrace>();

@@ -176,7 +176,7 @@ bool SweepView::run() {
     const std::string templ = m_template.toStdString();
     const std::vector<int> w = *widths;
     auto work = [this, prompts, templ, w,
-                 options](RewardScorer* scorer, const ProgressFn& progress,
+                 options](PairScorer* scorer, const ProgressFn& progress,
                           const std::atomic<bool>* cancel) -> Result<EngineTask::Deliver> {
         auto rows = runWidthSweep(scorer, prompts, templ, w, options, progress, cancel);
         if (!rows) {

@@ -8,12 +8,12 @@
 
 namespace cl {
 
-class RewardScorer;
+class PairScorer;
 
 /// Work for the engine thread. Called there with the loaded pair, or with nullptr when no pair
 /// is loaded. It must not keep the pointer after it returns. It reports back to the GUI thread
 /// by itself (see EngineTask) and catches its own exceptions.
-using EngineJob = std::function<void(RewardScorer* scorer)>;
+using EngineJob = std::function<void(PairScorer* scorer)>;
 
 /// The host's way to run an EngineJob on the engine thread, after the work already queued
 /// there. Called on the GUI thread; must return at once (post, never run inline or block).

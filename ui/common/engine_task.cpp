@@ -48,7 +48,7 @@ bool EngineTask::start(Work work) {
     m_current->owner = this;
     const quint64 generation = ++m_generation;
     m_running = true;
-    m_runner([shared = m_current, work = std::move(work), generation](RewardScorer* scorer) {
+    m_runner([shared = m_current, work = std::move(work), generation](PairScorer* scorer) {
         const ProgressFn progress = [shared, generation](const Progress& p) {
             const QString stage = QString::fromStdString(p.stage);
             shared->post([generation, p, stage](EngineTask* task) {

@@ -25,7 +25,7 @@ public:
     /// Runs on the engine thread: compute with `scorer` (nullptr when no pair is loaded), pass
     /// `progress` and `cancel` to the core call, return the GUI-side delivery or an Error.
     /// Exceptions are caught and reported as failures.
-    using Work = std::function<Result<Deliver>(RewardScorer* scorer, const ProgressFn& progress,
+    using Work = std::function<Result<Deliver>(PairScorer* scorer, const ProgressFn& progress,
                                                const std::atomic<bool>* cancel)>;
 
     explicit EngineTask(QObject* parent = nullptr);

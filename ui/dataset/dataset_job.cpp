@@ -12,7 +12,7 @@ std::vector<DatasetRow> RowInbox::take() {
     return std::exchange(m_rows, {});
 }
 
-Result<BatchSummary> scoreDataset(RewardScorer* scorer, const std::string& path,
+Result<BatchSummary> scoreDataset(PairScorer* scorer, const std::string& path,
                                   const DatasetFile& file, const ScoreRequest& defaults,
                                   RowInbox& inbox, const ProgressFn& progress) {
     if (!scorer) {

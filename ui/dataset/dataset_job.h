@@ -5,7 +5,7 @@
 // becomes a DatasetRow, pushed into a RowInbox that the GUI thread empties in chunks.
 
 #include "core/engine/batch_scoring.h"
-#include "core/engine/reward_scorer.h"
+#include "core/engine/pair_scorer.h"
 #include "ui/dataset/dataset_row.h"
 
 #include <memory>
@@ -29,7 +29,7 @@ private:
 /// Scores `path` with `scorer` (nullptr: "load a pair first") and `defaults` (template, EOS);
 /// every {prompt, chosen, rejected} line that `file` also holds becomes a row in `inbox`.
 /// Engine thread. progress counts lines; returning false cancels (Error{kCancelledMessage}).
-Result<BatchSummary> scoreDataset(RewardScorer* scorer, const std::string& path,
+Result<BatchSummary> scoreDataset(PairScorer* scorer, const std::string& path,
                                   const DatasetFile& file, const ScoreRequest& defaults,
                                   RowInbox& inbox, const ProgressFn& progress = {});
 

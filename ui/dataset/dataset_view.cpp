@@ -259,7 +259,7 @@ void DatasetView::startScoring() {
     const std::string path = m_path.toStdString();
     m_clock.start();
     m_task->start([inbox, file, path,
-                   defaults](RewardScorer* scorer, const ProgressFn& progress,
+                   defaults](PairScorer* scorer, const ProgressFn& progress,
                              const std::atomic<bool>*) -> Result<EngineTask::Deliver> {
         auto summary = scoreDataset(scorer, path, *file, defaults, *inbox, progress);
         if (!summary) {

@@ -8,7 +8,7 @@
 // the compare editor (pairActivated); updateFromEditor() puts the editor's numbers back.
 // GUI thread only.
 
-#include "core/engine/reward_scorer.h"
+#include "core/engine/pair_scorer.h"
 #include "ui/common/engine_job.h"
 #include "ui/dataset/dataset_file.h"
 

@@ -2,6 +2,8 @@
 
 #include "ui/engine/engine_worker.h"
 
+#include "core/server/remote_model.h"
+
 namespace cl {
 
 EngineClient::EngineClient(QObject* parent) : QObject(parent) {
@@ -59,6 +61,16 @@ void EngineClient::load(const QString& policyDir, const QString& referenceDir) {
                               Q_ARG(QString, referenceDir));
 }
 
+void EngineClient::setServerAccess(const QString& token, const QString& tokenizerDir) {
+    m_serverTokenizerDir = tokenizerDir;
+    QMetaObject::invokeMethod(m_worker, "setServerAccess", Qt::QueuedConnection,
+                              Q_ARG(QString, token), Q_ARG(QString, tokenizerDir));
+}
+
+bool EngineClient::isRemote() const {
+    return m_loaded && server::isModelUrl(m_policyDir.toStdString());
+}
+
 quint64 EngineClient::score(int slot, const ScoreRequest& request) {
     return m_worker->postScore(slot, request);
 }
@@ -76,7 +88,7 @@ void EngineClient::setBeta(double beta) {
     QMetaObject::invokeMethod(m_worker, "setBeta", Qt::QueuedConnection, Q_ARG(double, beta));
 }
 
-void EngineClient::runJob(std::function<void(RewardScorer*)> job) {
+void EngineClient::runJob(std::function<void(PairScorer*)> job) {
     EngineWorker* worker = m_worker;
     QMetaObject::invokeMethod(
         m_worker, [worker, job = std::move(job)] { worker->runJob(job); }, Qt::QueuedConnection);

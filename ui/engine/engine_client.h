@@ -21,13 +21,20 @@ public:
     explicit EngineClient(QObject* parent = nullptr);
     ~EngineClient() override;
 
-    /// Loads a pair off the GUI thread; loaded() or loadFailed() follows.
+    /// Loads a pair off the GUI thread; loaded() or loadFailed() follows. Two server URLs
+    /// (http://HOST:PORT/MODEL) connect to the servers instead (issue #16).
     void load(const QString& policyDir, const QString& referenceDir);
+    /// For later loads of URLs: the bearer token (empty: $CREDITLENS_TOKEN; held in memory
+    /// only) and the tokenizer folder (empty: fetched from a CreditLens server).
+    void setServerAccess(const QString& token, const QString& tokenizerDir);
+    QString serverTokenizerDir() const { return m_serverTokenizerDir; }
+    /// Whether the loaded pair is behind servers (no alternatives, no beam tree).
+    bool isRemote() const;
     bool isLoading() const { return m_loading; }
     bool isLoaded() const { return m_loaded; }
     const ModelInfo& policyInfo() const { return m_policy; }
     const ModelInfo& referenceInfo() const { return m_reference; }
-    /// The loaded pair's load warnings (RewardScorer::loadWarnings), one sentence each.
+    /// The loaded pair's load warnings (PairScorer::loadWarnings), one sentence each.
     const QStringList& loadWarnings() const { return m_loadWarnings; }
     /// The warning for the "raw" template with the loaded tokenizer; empty when none applies.
     const QString& rawTemplateWarning() const { return m_rawTemplateWarning; }
@@ -43,7 +50,7 @@ public:
     void setBeta(double beta);
     /// Posts `job` to the engine thread, after the work already queued there; returns at once.
     /// Used by the beam-search views (ui/common/engine_job.h: EngineRunner).
-    void runJob(std::function<void(RewardScorer*)> job);
+    void runJob(std::function<void(PairScorer*)> job);
     /// Cancels loading and scoring now (atomic flags; returns immediately).
     void cancel();
     /// True while the worker runs a model (any thread).
@@ -79,6 +86,7 @@ private:
     QString m_pendingPolicy;
     QString m_pendingReference;
     quint64 m_alternativesTag = 0;
+    QString m_serverTokenizerDir;
 };
 
 } // namespace cl

@@ -2,7 +2,7 @@
 // Core facade types that travel through queued signals between the GUI and the EngineWorker.
 
 #include "core/engine/model_info.h"
-#include "core/engine/reward_scorer.h"
+#include "core/engine/pair_scorer.h"
 #include "core/engine/scoring_types.h"
 
 #include <QMetaType>

@@ -1,5 +1,9 @@
 #include "ui/engine/engine_worker.h"
 
+#include "core/engine/reward_scorer.h"
+#include "core/server/remote_model.h"
+#include "core/server/remote_scorer.h"
+
 #include <QMutexLocker>
 #include <QSettings>
 
@@ -60,7 +64,7 @@ bool EngineWorker::takePending(int& slot, Pending& job) {
     m_pending.erase(it);
     m_runningSlot = slot;
     // Issue #17: taken under the lock that postScore() and cancelAll() cancel under, so a
-    // cancel from now on stops this job even before RewardScorer::score() starts.
+    // cancel from now on stops this job even before PairScorer::score() starts.
     job.ticket = m_scorer ? m_scorer->cancelTicket() : 0;
     return true;
 }
@@ -94,6 +98,30 @@ void EngineWorker::drain() {
     }
 }
 
+namespace {
+
+/// The pair behind two URLs: both must be URLs (a sentence otherwise).
+Result<std::unique_ptr<PairScorer>> connectServers(const std::string& policy,
+                                                   const std::string& reference,
+                                                   const server::RemoteOptions& options) {
+    if (!server::isModelUrl(policy) || !server::isModelUrl(reference)) {
+        return Error{"give both the policy and the reference as server URLs "
+                     "(http://HOST:PORT/MODEL), or both as folders"};
+    }
+    auto remote = server::RemoteScorer::connect(policy, reference, options);
+    if (!remote) {
+        return Error{remote.error()};
+    }
+    return std::unique_ptr<PairScorer>(std::move(remote).value());
+}
+
+} // namespace
+
+void EngineWorker::setServerAccess(const QString& token, const QString& tokenizerDir) {
+    m_serverToken = token;
+    m_serverTokenizerDir = tokenizerDir;
+}
+
 void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
     m_cancelLoad.store(false);
     m_busy.store(true);
@@ -101,12 +129,22 @@ void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
         emit loadProgress(QString::fromStdString(p.stage), p.done, p.total);
         return !m_cancelLoad.load();
     };
-    Result<std::unique_ptr<RewardScorer>> result = Error{"unknown internal error"};
+    const std::string policyPath = policyDir.toStdString();
+    const std::string referencePath = referenceDir.toStdString();
+    Result<std::unique_ptr<PairScorer>> result = Error{"unknown internal error"};
     try {
-        LoadOptions options;
-        options.copyWeights = QSettings().value(kCopyWeightsSetting, false).toBool();
-        result = RewardScorer::load(policyDir.toStdString(), referenceDir.toStdString(), options,
-                                    progress);
+        if (server::isModelUrl(policyPath) || server::isModelUrl(referencePath)) {
+            progress({"connecting to the servers", 0, 0});
+            result = connectServers(policyPath, referencePath,
+                                    {server::bearerToken(m_serverToken.toStdString()),
+                                     m_serverTokenizerDir.toStdString()});
+        } else {
+            LoadOptions options;
+            options.copyWeights = QSettings().value(kCopyWeightsSetting, false).toBool();
+            auto local = RewardScorer::load(policyPath, referencePath, options, progress);
+            result = local ? Result<std::unique_ptr<PairScorer>>(std::move(local).value())
+                           : Result<std::unique_ptr<PairScorer>>(Error{local.error()});
+        }
     } catch (const std::exception& e) {
         result = Error{e.what()};
     }
@@ -117,7 +155,7 @@ void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
                             : QString::fromStdString(result.error()));
         return;
     }
-    std::unique_ptr<RewardScorer> scorer = std::move(result).value();
+    std::unique_ptr<PairScorer> scorer = std::move(result).value();
     scorer->setBeta(m_beta);
     const ModelInfo policy = scorer->policyInfo();
     const ModelInfo reference = scorer->referenceInfo();
@@ -159,7 +197,7 @@ void EngineWorker::alternatives(quint64 tag, const ScoreRequest& request, qint64
     }
 }
 
-void EngineWorker::runJob(const std::function<void(RewardScorer*)>& job) {
+void EngineWorker::runJob(const std::function<void(PairScorer*)>& job) {
     m_busy.store(true);
     m_jobRunning.store(true);
     // A job reports its own errors (engine_job.h); one that escapes still reaches the user,

@@ -1,12 +1,13 @@
 #pragma once
 // The one object that owns the models: an EngineWorker lives on its own QThread (see
-// EngineClient) and runs every RewardScorer call there, so the GUI thread never waits on a model.
+// EngineClient) and runs every PairScorer call there, so the GUI thread never waits on a model
+// (in this process, or behind a server: then it waits on the network instead).
 //
 // Scoring is "latest wins" per slot (0 = chosen response, 1 = rejected): postScore() stores the
 // request and, when the worker is busy with an older request of the same slot, cancels it
-// directly through RewardScorer::cancel() (an atomic flag; no queued slot involved). A job holds
+// directly through PairScorer::cancel() (an atomic flag; no queued slot involved). A job holds
 // the cancel ticket taken when it left the queue, so a cancel between then and the start of the
-// model call still stops it. Each slot scores into its own RewardScorer cache slot, so switching
+// model call still stops it. Each slot scores into its own cache slot, so switching
 // between the two responses reuses both. Results and errors come back as signals; every slot
 // catches everything and emits a failure sentence.
 
@@ -47,8 +48,13 @@ public:
     static void lowerCurrentThreadPriority();
 
 public slots:
-    /// Worker thread. Loads a pair; replaces the previous one only on success.
+    /// Worker thread. Loads a pair; replaces the previous one only on success. Two server URLs
+    /// (http://HOST:PORT/MODEL, issue #16) connect to the servers instead, with the access
+    /// setServerAccess() gave.
     void load(const QString& policyDir, const QString& referenceDir);
+    /// Worker thread. The bearer token (empty: $CREDITLENS_TOKEN) and the tokenizer folder
+    /// (empty: fetched from a CreditLens server) for pairs given as URLs.
+    void setServerAccess(const QString& token, const QString& tokenizerDir);
     /// Worker thread. Runs pending score requests until none is left.
     void drain();
     /// Worker thread. Top-K alternatives at token `position` of `request`'s response, scored
@@ -60,7 +66,7 @@ public slots:
     /// Worker thread. Runs other views' engine work (beam search) with the loaded pair, or
     /// nullptr when none is loaded; the job reports back by itself. An exception that escapes
     /// it is caught here and reported as jobFailed() (issue #18: it was swallowed).
-    void runJob(const std::function<void(RewardScorer*)>& job);
+    void runJob(const std::function<void(PairScorer*)>& job);
 
 signals:
     void loadProgress(const QString& stage, qint64 done, qint64 total);
@@ -81,16 +87,18 @@ private:
     struct Pending {
         ScoreRequest request;
         quint64 generation = 0;
-        uint64_t ticket = 0; // RewardScorer::cancelTicket() when the job left m_pending
+        uint64_t ticket = 0; // PairScorer::cancelTicket() when the job left m_pending
     };
     bool takePending(int& slot, Pending& job);
 
     mutable QMutex m_mutex; // guards m_scorer (pointer swap), m_pending, m_runningSlot
-    std::unique_ptr<RewardScorer> m_scorer;
+    std::unique_ptr<PairScorer> m_scorer; // RewardScorer, or RemoteScorer for URLs
     std::map<int, Pending> m_pending;
     int m_runningSlot = -1;
     quint64 m_generation = 0;
     double m_beta = 0.1;
+    QString m_serverToken;
+    QString m_serverTokenizerDir;
     std::atomic<bool> m_cancelLoad{false};
     std::atomic<bool> m_busy{false};
     std::atomic<bool> m_jobRunning{false};

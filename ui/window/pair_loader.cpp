@@ -6,10 +6,24 @@
 #include "ui/editor/template_default.h"
 #include "ui/editor/workbench.h"
 #include "ui/engine/engine_client.h"
+#include "ui/window/server_dialog.h"
 
 #include <QFileDialog>
 
 namespace cl {
+
+namespace {
+
+/// A pair behind servers has no folder to read here: its tokenizer (fetched or given) decides,
+/// and the engine already said whether it names a chat template (the "raw" warning).
+TemplateChoice remoteTemplate(const QString& rawTemplateWarning) {
+    if (rawTemplateWarning.isEmpty()) {
+        return {"raw", QObject::tr("Template: raw (the tokenizer has no chat template).")};
+    }
+    return {"chat", QObject::tr("Template: the model's chat template (from its tokenizer).")};
+}
+
+} // namespace
 
 PairLoader::PairLoader(EngineClient* engine, QWidget* dialogParent)
     : QObject(dialogParent), m_engine(engine), m_dialogParent(dialogParent) {
@@ -59,6 +73,21 @@ void PairLoader::chooseFolder(bool policy) {
     this->start();
 }
 
+void PairLoader::chooseServers() {
+    ServerDialog dialog(m_dialogParent);
+    ServerChoice kept = dialog.choice();
+    kept.token = m_serverToken;
+    dialog.setChoice(kept);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    dialog.remember();
+    const ServerChoice c = dialog.choice();
+    m_serverToken = c.token;
+    m_engine->setServerAccess(c.token, c.tokenizerDir);
+    open(c.policyUrl, c.referenceUrl);
+}
+
 void PairLoader::start() {
     if (m_policyDir.isEmpty() || m_referenceDir.isEmpty()) {
         emit folderMissing(m_policyDir.isEmpty()
@@ -79,7 +108,9 @@ void PairLoader::fillEditors(Workbench* workbench, const QString& demoDir) {
         prompt->setTemplateNote(tr("Template: as saved in the session."));
     } else {
         const TemplateChoice choice =
-            defaultTemplateFor(m_engine->policyDir(), m_engine->referenceDir(), demoDir);
+            m_engine->isRemote() ? remoteTemplate(m_engine->rawTemplateWarning())
+                                 : defaultTemplateFor(m_engine->policyDir(),
+                                                      m_engine->referenceDir(), demoDir);
         prompt->setTemplateName(choice.name);
         prompt->setTemplateNote(choice.reason);
     }

@@ -38,6 +38,9 @@ public:
     void openFolders(const QStringList& folders);
     /// File → Open policy/reference: a folder dialog, then a load if both sides are known.
     void chooseFolder(bool policy);
+    /// File → Open models on a server…: the URL dialog (ServerDialog), then a load of the two
+    /// URLs with its token and tokenizer folder. The token is kept for this run only.
+    void chooseServers();
 
     /// After EngineClient::loaded: applies the template (the model's default with its reason,
     /// or the session's, kept) and the texts open() was given, then forgets them.
@@ -59,6 +62,7 @@ private:
     QString m_pendingPrompt;   // null: leave the editor as it is
     QString m_pendingResponse; // null: leave the editor as it is
     bool m_keepTemplate = false;
+    QString m_serverToken; // typed in the server dialog; never saved
 };
 
 } // namespace cl
