@@ -14,7 +14,7 @@ set(CREDITLENS_FUZZ_TARGETS
     safetensors_header safetensors_index config_json pickle
     tokenizer_json spm_model tokenizer_config chat_template
     trainer_state jsonl_log csv_log dpo_stdout tensorboard
-    preference_jsonl session)
+    preference_jsonl session server_request)
 
 # UBSan findings abort (libFuzzer then keeps the input) instead of printing and going on.
 set(_cl_san -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
@@ -34,7 +34,7 @@ foreach(_t creditlens_engine creditlens_demo creditlens_server) # torch, directl
 endforeach()
 # Instrument the parsers themselves; the dlopen'ed sentencepiece bridge stays uninstrumented
 # (it links with --no-undefined, and libsentencepiece is not ours).
-foreach(_t creditlens_checkpoint creditlens_text creditlens_logs)
+foreach(_t creditlens_checkpoint creditlens_text creditlens_logs creditlens_server_protocol)
     target_compile_options(${_t} PRIVATE ${CREDITLENS_FUZZ_LIB_FLAGS})
 endforeach()
 add_subdirectory(fuzz)

@@ -25,6 +25,7 @@ const std::vector<Entry>& entries() {
         {"tensorboard", tensorboard},
         {"preference_jsonl", preferenceJsonl},
         {"session", session},
+        {"server_request", serverRequest},
     };
     return kEntries;
 }

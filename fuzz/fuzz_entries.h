@@ -50,5 +50,6 @@ void dpoStdout(const uint8_t* data, size_t size);
 void tensorboard(const uint8_t* data, size_t size);
 void preferenceJsonl(const uint8_t* data, size_t size);
 void session(const uint8_t* data, size_t size);
+void serverRequest(const uint8_t* data, size_t size);
 
 } // namespace cl::fuzz

@@ -168,18 +168,6 @@ void recordBeamStep(BeamTrace& trace, const at::Tensor& lp, const at::Tensor& to
 
 } // namespace
 
-std::optional<EarlyStopping> parseEarlyStopping(const std::string& t) {
-    if (t == "false" || t == "False") {
-        return EarlyStopping::False;
-    }
-    if (t == "true" || t == "True") {
-        return EarlyStopping::True;
-    }
-    if (t == "never") {
-        return EarlyStopping::Never;
-    }
-    return std::nullopt;
-}
 
 Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& prompt,
                                      const BeamOptions& o, const Tokenizer* tokenizer,

@@ -55,7 +55,18 @@ Result<std::vector<Beam>> beamSearch(Model& model, const std::vector<int32_t>& p
                                      const ProgressFn& progress = {},
                                      const std::atomic<bool>* cancel = nullptr);
 
-/// Parses "true", "false" or "never".
-std::optional<EarlyStopping> parseEarlyStopping(const std::string& text);
+/// Parses "true", "false" or "never" (inline: the server's torch-free request reader uses it).
+inline std::optional<EarlyStopping> parseEarlyStopping(const std::string& text) {
+    if (text == "false" || text == "False") {
+        return EarlyStopping::False;
+    }
+    if (text == "true" || text == "True") {
+        return EarlyStopping::True;
+    }
+    if (text == "never") {
+        return EarlyStopping::Never;
+    }
+    return std::nullopt;
+}
 
 } // namespace cl

@@ -12,9 +12,6 @@
 
 namespace cl::server {
 
-/// Most beams and new tokens one request may ask for.
-inline constexpr int kMaxBeamWidth = 32;
-
 ApiReply beams(const nlohmann::json& body, ServedModels& models);
 
 } // namespace cl::server

@@ -103,22 +103,6 @@ json promptLogprobs(const ServedModels& m, const PromptScores& s) {
     return out;
 }
 
-// Reads an optional non-negative count field; false and `error` set when it is malformed.
-bool readCount(const json& body, const char* name, int& value, ApiReply& error) {
-    value = -1;
-    if (!body.contains(name) || body[name].is_null()) {
-        return true;
-    }
-    if (!body[name].is_number_integer() || body[name].get<int64_t>() < 0 ||
-        body[name].get<int64_t>() > kMaxLogprobs) {
-        error = apiError(400, std::string("\"") + name + "\" must be an integer from 0 to " +
-                                  std::to_string(kMaxLogprobs));
-        return false;
-    }
-    value = body[name].get<int>();
-    return true;
-}
-
 } // namespace
 
 json modelsBody(const ServedModels& models) {
@@ -128,49 +112,27 @@ json modelsBody(const ServedModels& models) {
 }
 
 ApiReply completions(const json& body, ServedModels& models) {
-    if (!body.is_object()) {
-        return apiError(400, "the request body must be a JSON object");
-    }
-    const std::string name = body.value("model", std::string());
-    if (name != "policy" && name != "reference") {
-        return apiError(404, "the model `" + name +
-                                 "` does not exist: this server serves `policy` and `reference`");
-    }
-    const bool isPolicy = name == "policy";
-    Model& model = isPolicy ? *models.policy : *models.reference;
-    PrefixCache& cache = isPolicy ? *models.policyCache : *models.referenceCache;
     ApiReply error;
-    int logprobs = -1, promptK = -1;
-    if (!readCount(body, "logprobs", logprobs, error) ||
-        !readCount(body, "prompt_logprobs", promptK, error)) {
+    const auto request = parseCompletionRequest(body, limitsOf(*models.policy),
+                                                limitsOf(*models.reference), error);
+    if (!request) {
         return error;
     }
-    if (body.contains("max_tokens") && body["max_tokens"] != 0) {
-        return apiError(400, "this server scores prompts only: \"max_tokens\" must be 0");
-    }
-    const bool echo = body.value("echo", false);
-    if (logprobs >= 0 && !echo) {
-        return apiError(400, "\"logprobs\" with \"max_tokens\": 0 needs \"echo\": true "
-                             "(the log-probs are the prompt's)");
-    }
-    const auto ids = promptIds(body, model, error);
-    if (!ids) {
-        return error;
-    }
+    const std::string name = request->policy ? "policy" : "reference";
+    PrefixCache& cache = request->policy ? *models.policyCache : *models.referenceCache;
+    const std::vector<int32_t>* ids = &request->ids;
+    const int logprobs = request->logprobs, promptK = request->promptLogprobs;
+    const bool echo = request->echo;
     // CreditLens's own client asks for the log-probs alone ("creditlens_ranks": false): each
     // rank needs a full head row per position, three times the cost of a score (issue #16).
-    const bool ranks = logprobs >= 0 || body.value("creditlens_ranks", true);
     // With it, "creditlens_from": k scores positions from k on (a response after its prompt);
     // the entries before k are null.
-    int64_t from = 0;
-    if (!ranks && body.contains("creditlens_from") && body["creditlens_from"].is_number_integer()) {
-        from = std::max<int64_t>(0, body["creditlens_from"].get<int64_t>());
-    }
-    auto scored = cache.score(*ids, ranks ? std::max(logprobs, promptK) : -1, from);
+    auto scored = cache.score(*ids, request->ranks ? std::max(logprobs, promptK) : -1,
+                              request->from);
     if (!scored) {
         return apiError(400, scored.error());
     }
-    const bool asIds = body.value("return_tokens_as_token_ids", false);
+    const bool asIds = request->idsAsTokens;
     json choice = {{"index", 0},
                    {"text", echo && models.tokenizer ? models.tokenizer->decode(*ids) : ""},
                    {"logprobs", nullptr},

@@ -10,6 +10,7 @@
 
 #include "core/common/result.h"
 #include "core/engine/model_info.h"
+#include "core/server/completion_reply.h"
 
 #include <nlohmann/json.hpp>
 
@@ -34,14 +35,6 @@ bool isModelUrl(const std::string& text); ///< starts with http:// or https://
 /// The bearer token a client sends or a server checks: `given` (--token) when not empty, else
 /// $CREDITLENS_TOKEN, else none.
 std::string bearerToken(const std::string& given);
-
-/// prompt_logprobs of a /v1/completions response (vLLM's and CreditLens's shape: entry 0 null,
-/// entry i a map "<id>" -> {logprob, rank, decoded_token} holding the prompt token) as log p(
-/// ids[i] | ids[<i]), entry 0 NaN. Entries before `from` may be null (NaN). A sentence when the
-/// body does not have that shape or lacks a prompt token's entry.
-Result<std::vector<double>> parsePromptLogprobs(const nlohmann::json& body,
-                                                const std::vector<int32_t>& ids,
-                                                int64_t from = 0);
 
 class RemoteModel {
 public:

@@ -4,6 +4,7 @@
 // under the server's engine mutex: nothing here is thread-safe on its own.
 
 #include "core/server/prefix_cache.h"
+#include "core/server/request_fields.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,22 +27,7 @@ struct ServedModels {
     const Tokenizer* tokenizer = nullptr; ///< null: tokens are spelled "token_id:N"
 };
 
-/// An HTTP status and a JSON body.
-struct ApiReply {
-    int status = 200;
-    nlohmann::json body;
-};
-
-/// The OpenAI error object {"error": {message, type, param, code}} with one sentence.
-ApiReply apiError(int status, const std::string& message);
-
-/// Most top-k alternatives per token a request may ask for (vLLM's default --max-logprobs).
-inline constexpr int kMaxLogprobs = 20;
-
-/// Reads body["prompt"] as token ids (a list of ints, or a list holding one such list) and
-/// checks them against the model: every id in 0..vocab-1, 1..maxPositions ids. nullopt and
-/// `error` set on failure.
-std::optional<std::vector<int32_t>> promptIds(const nlohmann::json& body, const Model& model,
-                                              ApiReply& error);
+/// What `model` accepts in a request: its vocabulary and context.
+ModelLimits limitsOf(const Model& model);
 
 } // namespace cl::server

@@ -130,3 +130,22 @@ put("session", "full", json.dumps({"format": "creditlens-session", "version": 1,
     "reference": "/m/ref", "prompt": "p \u00e9", "response": "r", "rejected_response": "x", "compare": True,
     "beta": 0.1, "template": "tldr", "color_pinned": True, "color_limit": 2.5,
     "preferences_file": "/d/pairs.jsonl", "preference_index": 3}, indent=4))
+
+# The scoring server's wire format: requests as CreditLens's client and vLLM clients send them,
+# and replies as CreditLens and vLLM 0.6.3 answer.
+put("server_request", "completion", json.dumps({"model": "policy", "prompt": [1, 450, 13, 50303],
+    "max_tokens": 0, "prompt_logprobs": 0, "creditlens_ranks": False, "creditlens_from": 2}))
+put("server_request", "echo", json.dumps({"model": "reference", "prompt": [[5, 0, 311]],
+    "max_tokens": 0, "echo": True, "logprobs": 5, "return_tokens_as_token_ids": True}))
+put("server_request", "beam", json.dumps({"prompt": [10, 11, 12], "width": 4, "max_tokens": 16,
+    "min_tokens": 2, "num_return": 2, "beta": 0.25, "length_penalty": 0.8,
+    "early_stopping": "never", "no_repeat_ngram": 3, "eos_ids": [0, 2]}))
+put("server_request", "beam_reply", json.dumps({"object": "creditlens.beams", "beams": [
+    {"ids": [5, 7, 0], "score": -1.5, "sum_logprob": -4.5, "finished": True,
+     "logp_policy": [-1.0, -2.0, -1.5], "logp_ref": [-1.2, -2.5, -1.0], "rewards": [0.02, 0.05, -0.05],
+     "reward_sum": 0.02}], "usage": {"prompt_tokens": 3, "completion_tokens": 3}}))
+put("server_request", "prompt_logprobs_reply", json.dumps({"id": "cmpl-9", "object": "text_completion",
+    "choices": [{"index": 0, "text": "", "logprobs": None, "finish_reason": "length",
+                 "prompt_logprobs": [None, {"450": {"logprob": -2.5, "rank": 3, "decoded_token": " a"}},
+                                     {"13": {"logprob": -0.25, "rank": 1, "decoded_token": "."}},
+                                     {"50303": {"logprob": -9.0, "rank": 900, "decoded_token": "x"}}]}]}))

@@ -298,6 +298,17 @@ void TestServe::securityAnswers() {
     expectError("/v1/completions",
                 okStart + "\"prompt\": " + json(std::vector<int>(129, 3)).dump() + "}", 400);
     expectError("/creditlens/v1/beam", R"({"prompt": [1, 2], "width": 33})", 400);
+    // Fields of the wrong type are the client's mistake (400), never the server's (500).
+    expectError("/v1/completions",
+                R"({"model": "policy", "max_tokens": 0, "echo": "yes", "prompt": [1, 2]})", 400);
+    expectError("/v1/completions", R"({"model": 7, "prompt": [1, 2]})", 404);
+    expectError("/v1/completions", okStart + R"("prompt": [1, 18446744073709551615]})", 400);
+    expectError("/v1/completions",
+                R"({"model": "policy", "max_tokens": 0, "prompt": [1, 2], "prompt_logprobs": 0,
+                    "creditlens_ranks": false, "creditlens_from": "x"})",
+                400);
+    expectError("/creditlens/v1/beam", R"({"prompt": [1, 2], "beta": "0.1"})", 400);
+    expectError("/creditlens/v1/beam", R"({"prompt": [1, 2], "eos_ids": [5000]})", 400);
     // 64 KiB bound on this server: a 100 KiB body never reaches the handlers.
     expectError("/v1/completions", okStart + "\"prompt\": [" + std::string(100 * 1024, ' ') + "1]}",
                 413);

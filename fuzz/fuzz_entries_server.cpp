@@ -1,0 +1,71 @@
+// Entry for the scoring server's wire format (issue #16): one JSON body read as both requests
+// the server takes (completions, beam) and as both replies the client reads (prompt_logprobs,
+// beams). Whatever the bytes, each reader returns a value or a sentence, and what it accepts
+// keeps the promises the engine relies on.
+#include "fuzz/fuzz_entries.h"
+
+#include "core/server/completion_reply.h"
+#include "core/server/remote_beams.h"
+#include "core/server/request_fields.h"
+
+namespace cl::fuzz {
+
+namespace {
+
+// Pythia's vocabulary and context: ids the fuzzer writes as small numbers are in range.
+constexpr server::ModelLimits kLimits{50304, 2048};
+
+bool inVocabulary(const std::vector<int32_t>& ids) {
+    for (int32_t id : ids) {
+        if (id < 0 || id >= kLimits.vocab) {
+            return false;
+        }
+    }
+    return !ids.empty() && static_cast<int64_t>(ids.size()) <= kLimits.context;
+}
+
+} // namespace
+
+void serverRequest(const uint8_t* data, size_t size) {
+    const auto body = nlohmann::json::parse(data, data + size, nullptr, false);
+    if (body.is_discarded()) {
+        return; // the server answers 400 before any reader sees it
+    }
+    server::ApiReply error;
+    if (auto c = server::parseCompletionRequest(body, kLimits, kLimits, error)) {
+        if (!inVocabulary(c->ids) || c->logprobs > server::kMaxLogprobs ||
+            c->promptLogprobs > server::kMaxLogprobs || c->from < 0 ||
+            (c->logprobs >= 0 && (!c->echo || !c->ranks))) {
+            __builtin_trap();
+        }
+    } else if (error.status < 400 || error.status > 499) {
+        __builtin_trap(); // a bad request is the client's: a 4xx
+    }
+    if (auto b = server::parseBeamRequest(body, kLimits, error)) {
+        const BeamOptions& o = b->options;
+        const int64_t room = kLimits.context - static_cast<int64_t>(b->promptIds.size());
+        if (!inVocabulary(b->promptIds) || o.width < 1 || o.width > server::kMaxBeamWidth ||
+            o.numReturn < 1 || o.numReturn > o.width || o.maxNewTokens < 1 ||
+            o.maxNewTokens > room || o.minNewTokens < 0 || o.minNewTokens > room) {
+            __builtin_trap();
+        }
+    } else if (error.status < 400 || error.status > 499) {
+        __builtin_trap();
+    }
+    if (auto beams = server::parseBeamReply(body)) {
+        for (const server::RemoteBeam& r : *beams) {
+            if (r.beam.logprobs.size() != r.beam.ids.size() ||
+                r.logpRef.size() != r.beam.ids.size()) {
+                __builtin_trap(); // scoredBeam() indexes both by the ids
+            }
+        }
+    }
+    const std::vector<int32_t> ids = {1, 450, 13, 50303};
+    if (auto lps = server::parsePromptLogprobs(body, ids, 1)) {
+        if (lps->size() != ids.size()) {
+            __builtin_trap();
+        }
+    }
+}
+
+} // namespace cl::fuzz
