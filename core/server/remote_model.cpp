@@ -103,6 +103,22 @@ ModelInfo cardInfo(const json& card, const std::string& url, const ModelUrl& whe
 
 } // namespace
 
+namespace {
+
+/// usage.prompt_tokens_details.cached_tokens, 0 where the reply does not have it.
+int64_t cachedTokens(const json& body) {
+    const json* at = &body;
+    for (const char* key : {"usage", "prompt_tokens_details", "cached_tokens"}) {
+        if (!at->is_object() || !at->contains(key)) {
+            return 0;
+        }
+        at = &(*at)[key];
+    }
+    return at->is_number_integer() ? at->get<int64_t>() : 0;
+}
+
+} // namespace
+
 struct RemoteModel::Impl {
     std::string url;
     ModelUrl where;
@@ -110,6 +126,7 @@ struct RemoteModel::Impl {
     bool creditLens = false;
     int64_t maxLength = 0;
     bool lastTransient = false;
+    int64_t lastCached = 0;
     ModelInfo info;
 
     httplib::Client client() const {
@@ -212,6 +229,7 @@ Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& id
         return Error{m_impl->failure(r, "scoring " + std::to_string(ids.size()) + " tokens")};
     }
     const json body = json::parse(r->body, nullptr, false);
+    m_impl->lastCached = cachedTokens(body);
     auto lps = parsePromptLogprobs(body, ids, m_impl->creditLens ? from : 0);
     if (!lps) {
         return Error{m_impl->url + ": " + lps.error()};
@@ -260,6 +278,10 @@ const std::string& RemoteModel::servedName() const {
 
 std::string RemoteModel::endpoint() const {
     return m_impl->where.host + ":" + std::to_string(m_impl->where.port);
+}
+
+int64_t RemoteModel::lastCachedTokens() const {
+    return m_impl->lastCached;
 }
 
 bool RemoteModel::lastFailureTransient() const {

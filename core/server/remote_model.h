@@ -50,6 +50,10 @@ public:
     /// Whether the last logprobs() failed in a way another try may not: no answer, or a 5xx
     /// (503: the server's queue is full). A 4xx is about the request and stays an error.
     bool lastFailureTransient() const;
+    /// The tokens the server's prefix cache held for the last logprobs() (its
+    /// usage.prompt_tokens_details.cached_tokens; 0 when it does not say, as vLLM without
+    /// prefix caching).
+    int64_t lastCachedTokens() const;
 
     /// A tokenizer file from a CreditLens server (GET /creditlens/v1/tokenizer/<file>); a
     /// sentence when the server is not a CreditLens one or does not have the file.

@@ -66,6 +66,8 @@ struct RemoteScorer::Impl {
         }
         ResponseScore score =
             buildResponseScore(seq, response, *lpPolicy, *lpRef, tokenizer.get(), beta);
+        // What the servers' prefix caches spared, as the local scorer counts its own reuse.
+        score.reusedTokens = std::min(policy->lastCachedTokens(), reference->lastCachedTokens());
         score.elapsedMs =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                 .count();

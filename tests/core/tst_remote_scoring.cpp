@@ -250,6 +250,12 @@ void TestRemoteScoring::creditLensServerEqualsLocal() {
         QCOMPARE(lines[i].margin > 0, m_localLines[i].margin > 0);
     }
     QVERIFY(d.report("served vs local log-probs", cl::tol::kLogprobMaxF32VsF32));
+    // The servers' prefix caches count as reuse, as the local scorer's own KV caches do.
+    const auto first = remote.value()->scoreIds({{1, 2, 3}, {4, 5}});
+    const auto again = remote.value()->scoreIds({{1, 2, 3}, {4, 6}});
+    QVERIFY(first.ok() && again.ok());
+    QCOMPARE(first->reusedTokens, int64_t(0));
+    QCOMPARE(again->reusedTokens, int64_t(4));
 }
 
 /// The demo's first prompt in the TL;DR layout, as ids.
