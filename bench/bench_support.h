@@ -106,6 +106,19 @@ inline double peakRssMiB() {
     return 0;
 }
 
+/// A field of /proc/self/smaps_rollup in MiB now ("Rss", "Anonymous", ...): anonymous memory is
+/// activations, KV caches and the allocator's; the rest of Rss is files (libraries, mapped
+/// checkpoints).
+inline double smapsMiB(const std::string& field) {
+    std::ifstream in("/proc/self/smaps_rollup");
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(field + ":", 0) == 0) {
+            return std::stod(line.substr(field.size() + 1)) / 1024.0;
+        }
+    }
+    return 0;
+}
+
 inline double nowMs() {
     using namespace std::chrono;
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();

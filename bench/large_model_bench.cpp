@@ -55,6 +55,9 @@ struct Target {
 
 struct Run {
     double loadS = 0, firstScoreS = 0, endMs = 0, midMs = 0, startMs = 0, peakGb = 0, ckptGb = 0;
+    double baseGb = 0; ///< the process before any model: LibTorch and the other libraries
+    double anonGb = 0; ///< anonymous memory after the edits: activations, KV caches, allocator
+    double fileGb = 0; ///< file-backed memory after the edits: libraries, mapped checkpoints
     bool ok = false;
 };
 
@@ -80,6 +83,7 @@ Run measure(const std::string& policy, const std::string& reference, bool upcast
         options.upcastHalfWeights = upcast;
         options.device = target.device;
         options.dtype = target.dtype;
+        r.baseGb = bench::peakRssMiB() * 1048576.0 / 1e9;
         double t0 = bench::nowMs();
         auto scorer = RewardScorer::load(policy, reference, options);
         if (!scorer) {
@@ -114,6 +118,8 @@ Run measure(const std::string& policy, const std::string& reference, bool upcast
         r.midMs = edits(32);
         r.startMs = edits(0);
         r.peakGb = bench::peakRssMiB() * 1048576.0 / 1e9;
+        r.anonGb = bench::smapsMiB("Anonymous") * 1048576.0 / 1e9;
+        r.fileGb = bench::smapsMiB("Rss") * 1048576.0 / 1e9 - r.anonGb;
         r.ok = true;
         (void)!write(fds[1], &r, sizeof r);
         _exit(0);
@@ -136,9 +142,11 @@ void print(const char* name, const Run& r) {
         return;
     }
     std::printf("%-34s load %6.2f s  first score %7.2f s  edit end %8.1f  mid %8.1f  start %8.1f "
-                "ms  peak RSS %6.2f GB = %.2fx checkpoints (%.2f GB)\n",
+                "ms  peak RSS %6.2f GB = %.2fx checkpoints (%.2f GB)\n"
+                "%-34s RSS before loading %.2f GB; after the edits %.2f GB of files (libraries, "
+                "mapped weights) + %.2f GB anonymous (activations, KV caches, allocator)\n",
                 name, r.loadS, r.firstScoreS, r.endMs, r.midMs, r.startMs, r.peakGb,
-                r.peakGb / r.ckptGb, r.ckptGb);
+                r.peakGb / r.ckptGb, r.ckptGb, "", r.baseGb, r.fileGb, r.anonGb);
     std::fflush(stdout);
 }
 
