@@ -57,19 +57,25 @@ std::optional<bool> boolean(const json& j, const char* key) {
     return std::nullopt;
 }
 
-/// An id, or the first of a list of ids (eos_token_id may be a list).
-std::optional<int32_t> idField(const json& j, const char* key) {
+/// An id, or the first of a list of ids (eos_token_id may be a list). An id that does not fit
+/// an int32 is refused naming `file`, rather than cut to another id.
+std::optional<int32_t> idField(const json& j, const char* key,
+                               const std::filesystem::path& file) {
     if (!j.contains(key)) {
         return std::nullopt;
     }
-    const json& v = j.at(key);
-    if (v.is_number_integer()) {
-        return v.get<int32_t>();
+    const json& v = j.at(key).is_array() && !j.at(key).empty() ? j.at(key).at(0) : j.at(key);
+    if (!v.is_number_integer()) {
+        return std::nullopt;
     }
-    if (v.is_array() && !v.empty() && v.at(0).is_number_integer()) {
-        return v.at(0).get<int32_t>();
+    const bool fits = v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t(INT32_MAX)
+                                              : v.get<int64_t>() >= INT32_MIN &&
+                                                    v.get<int64_t>() <= INT32_MAX;
+    if (!fits) {
+        throw std::invalid_argument(file.string() + ": " + key + " " + v.dump() +
+                                    " is not a token id (ids are below 2^31)");
     }
-    return std::nullopt;
+    return static_cast<int32_t>(v.get<int64_t>());
 }
 
 /// `chat_template`: a string, or HF's list of named templates (a malformed value is ignored
@@ -114,9 +120,10 @@ TokenizerConfig readTokenizerConfig(const std::string& dir) {
         readChatTemplate(*tc, c);
     }
     if (const auto mc = readJsonObject(base / "config.json")) {
-        c.bosId = idField(*mc, "bos_token_id");
-        c.eosId = idField(*mc, "eos_token_id");
-        c.padId = idField(*mc, "pad_token_id");
+        const std::filesystem::path file = base / "config.json";
+        c.bosId = idField(*mc, "bos_token_id", file);
+        c.eosId = idField(*mc, "eos_token_id", file);
+        c.padId = idField(*mc, "pad_token_id", file);
     }
     return c;
 }

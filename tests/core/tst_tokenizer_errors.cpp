@@ -229,6 +229,22 @@ void TestTokenizerErrors::badTokenizerConfig() {
     QVERIFY(!tok.ok());
     QVERIFY2(tok.error().find("tokenizer_config.json is not valid JSON") != std::string::npos,
              tok.error().c_str());
+    // config.json's ids must be ids: 2^32 + 2 was read as 2 (cut to int32) before.
+    const QString wide = m_dir.path() + "/wide-eos";
+    QDir().mkpath(wide);
+    cl::test::writeTextFile((wide + "/tokenizer.json").toStdString(), validJson().dump());
+    cl::test::writeTextFile((wide + "/config.json").toStdString(),
+                            R"({"eos_token_id": [4294967298, 1], "bos_token_id": 0})");
+    const auto cut = cl::Tokenizer::load(wide.toStdString());
+    QVERIFY(!cut.ok());
+    QVERIFY2(cut.error().find("config.json: eos_token_id 4294967298 is not a token id") !=
+                 std::string::npos,
+             cut.error().c_str());
+    cl::test::writeTextFile((wide + "/config.json").toStdString(),
+                            R"({"eos_token_id": [2, 1], "bos_token_id": 0})");
+    const auto fine = cl::Tokenizer::load(wide.toStdString());
+    QVERIFY2(fine.ok(), fine.ok() ? "" : fine.error().c_str());
+    QCOMPARE(fine.value()->special().bos, std::optional<int32_t>(0));
 }
 
 QTEST_GUILESS_MAIN(TestTokenizerErrors)
