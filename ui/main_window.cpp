@@ -319,7 +319,12 @@ void MainWindow::updateTitle() {
 
 void MainWindow::showError(const QString& title, const QString& message) {
     // Non-blocking: the window stays usable while the message is up.
-    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    // Core sentences start in lower case (the CLI prefixes "error: "); a dialog starts a sentence.
+    QString text = message;
+    if (!text.isEmpty() && text[0].isLower()) {
+        text[0] = text[0].toUpper();
+    }
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
     box->setObjectName("errorMessage");
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);

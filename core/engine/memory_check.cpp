@@ -94,7 +94,8 @@ std::string describeEstimate(const std::vector<ModelInfo>& models) {
     return out.str();
 }
 
-Status checkMemoryFor(const std::vector<ModelInfo>& models, const std::string& subject) {
+Status checkMemoryFor(const std::vector<ModelInfo>& models, const std::string& subject,
+                      const std::string& advice) {
     int64_t needed = 0;
     for (const ModelInfo& m : models) {
         if (m.device != "cpu") {
@@ -108,8 +109,7 @@ Status checkMemoryFor(const std::vector<ModelInfo>& models, const std::string& s
     }
     return Error{subject + " " + describeEstimate(models) + ", more than the " +
                  formatBytes(available->bytes) + " this machine has available (" +
-                 available->source + "); load them in bf16 (--dtype bf16) or on a GPU (--device "
-                 "cuda), free memory, or skip this check (--no-memory-check) to try anyway"};
+                 available->source + "); " + advice};
 }
 
 } // namespace cl

@@ -31,9 +31,20 @@ std::string formatBytes(int64_t bytes);
 /// 2048 tokens and activations 0.2 GB)".
 std::string describeEstimate(const std::vector<ModelInfo>& models);
 
+/// What the command line offers when a load does not fit (LoadOptions::memoryAdvice's default).
+inline constexpr char kCliMemoryAdvice[] =
+    "load them in bf16 (--dtype bf16) or on a GPU (--device cuda), free memory, or skip this "
+    "check (--no-memory-check) to try anyway";
+
+/// options.memoryAdvice, or the command line's when it is empty.
+inline std::string adviceOf(const LoadOptions& options) {
+    return options.memoryAdvice.empty() ? std::string(kCliMemoryAdvice) : options.memoryAdvice;
+}
+
 /// Ok when the models' estimates fit in availableMemory() (or it is unknown, or the device is a
-/// GPU); else the sentence naming both numbers and the ways out. subject: "the policy and
-/// reference need", "the model needs"...
-Status checkMemoryFor(const std::vector<ModelInfo>& models, const std::string& subject);
+/// GPU); else the sentence naming both numbers and then `advice`, the ways out the front end
+/// offers. subject: "the policy and reference need", "the model needs"...
+Status checkMemoryFor(const std::vector<ModelInfo>& models, const std::string& subject,
+                      const std::string& advice = kCliMemoryAdvice);
 
 } // namespace cl

@@ -214,7 +214,8 @@ Result<std::unique_ptr<Model>> Model::load(const std::string& folder, const Load
         }
         auto inspected = inspect(folder, options);
         if (inspected && options.checkMemory) {
-            if (Status fits = checkMemoryFor({*inspected}, folder + ": the model needs"); !fits) {
+            if (Status fits = checkMemoryFor({*inspected}, folder + ": the model needs",
+                                            adviceOf(options)); !fits) {
                 return Error{fits.error()};
             }
         }

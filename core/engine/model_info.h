@@ -70,6 +70,9 @@ struct LoadOptions {
     /// Refuse with a sentence when the estimate exceeds the memory available (issue #19 item 2,
     /// memory_check.h); --no-memory-check turns it off.
     bool checkMemory = true;
+    /// The ways out that sentence names (empty: the command line's flags, kCliMemoryAdvice);
+    /// the GUI names its own.
+    std::string memoryAdvice;
     /// Convert bf16/f16 weights to f32 at load instead of keeping them as stored (issue #19): the
     /// old path, twice the memory; kept for comparisons (tests, large_model_bench).
     bool upcastHalfWeights = false;

@@ -125,7 +125,8 @@ loadModels(const std::string& policyDir, const std::string& referenceDir,
     }
     // Both at once (issue #19 item 2): each alone may fit where the pair does not.
     if (options.checkMemory) {
-        if (Status fits = checkMemoryFor({*policyInfo, *refInfo}, "the policy and reference need");
+        if (Status fits = checkMemoryFor({*policyInfo, *refInfo}, "the policy and reference need",
+                                          adviceOf(options));
             !fits) {
             return Error{fits.error()};
         }

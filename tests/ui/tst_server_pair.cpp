@@ -192,6 +192,20 @@ private slots:
         QVERIFY(engine.isLoaded()); // a failed load keeps the pair that was loaded
     }
 
+    void tooLargeForThisMachinePointsToAServer() {
+        // A pair that does not fit is refused before loading; the sentence names what the app
+        // offers (a server), not the command line's flags.
+        qputenv("CREDITLENS_MEMORY_AVAILABLE", "1M");
+        cl::EngineClient engine;
+        const QString refused = loadPair(engine, QString::fromStdString(kDemo + "policy"),
+                                         QString::fromStdString(kDemo + "reference"));
+        qunsetenv("CREDITLENS_MEMORY_AVAILABLE");
+        QVERIFY2(refused.contains("this machine has available"), qPrintable(refused));
+        QVERIFY2(refused.contains("Open models on a server"), qPrintable(refused));
+        QVERIFY(!refused.contains("--no-memory-check"));
+        QVERIFY(!engine.isLoaded());
+    }
+
 private:
     std::unique_ptr<cl::Model> m_policy, m_reference;
     cl::ScoreRequest m_request;

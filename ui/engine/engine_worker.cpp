@@ -141,6 +141,10 @@ void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
         } else {
             LoadOptions options;
             options.copyWeights = QSettings().value(kCopyWeightsSetting, false).toBool();
+            // What a desktop user can do about a pair too large for this machine.
+            options.memoryAdvice = tr("free memory, or score them on a GPU server (File ▸ Open "
+                                      "models on a server…)")
+                                       .toStdString();
             auto local = RewardScorer::load(policyPath, referencePath, options, progress);
             result = local ? Result<std::unique_ptr<PairScorer>>(std::move(local).value())
                            : Result<std::unique_ptr<PairScorer>>(Error{local.error()});
