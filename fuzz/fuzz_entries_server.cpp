@@ -1,10 +1,11 @@
-// Entry for the scoring server's wire format (issue #16): one JSON body read as both requests
-// the server takes (completions, beam) and as both replies the client reads (prompt_logprobs,
-// beams). Whatever the bytes, each reader returns a value or a sentence, and what it accepts
+// Entry for the scoring server's wire format (issue #16): one JSON body read as the three
+// requests the server takes (completions, beam, alternatives) and as the three replies the
+// client reads (prompt_logprobs, beams, alternatives). Whatever the bytes, each reader returns a value or a sentence, and what it accepts
 // keeps the promises the engine relies on.
 #include "fuzz/fuzz_entries.h"
 
 #include "core/server/completion_reply.h"
+#include "core/server/remote_alternatives.h"
 #include "core/server/remote_beams.h"
 #include "core/server/request_fields.h"
 
@@ -51,6 +52,20 @@ void serverRequest(const uint8_t* data, size_t size) {
         }
     } else if (error.status < 400 || error.status > 499) {
         __builtin_trap();
+    }
+    if (auto a = server::parseAlternativesRequest(body, kLimits, error)) {
+        if (!inVocabulary(a->context) || a->token < 0 || a->token >= kLimits.vocab || a->k < 1 ||
+            a->k > server::kMaxAlternatives || a->vocab < 1 || a->vocab > kLimits.vocab ||
+            static_cast<int64_t>(a->context.size()) >= kLimits.context) {
+            __builtin_trap();
+        }
+    } else if (error.status < 400 || error.status > 499) {
+        __builtin_trap();
+    }
+    if (auto alternatives = server::parseAlternativesReply(body, 3, 10)) {
+        if (alternatives->byReward.size() > 10 || alternatives->byPolicy.size() > 10) {
+            __builtin_trap();
+        }
     }
     if (auto beams = server::parseBeamReply(body)) {
         for (const server::RemoteBeam& r : *beams) {

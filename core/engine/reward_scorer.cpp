@@ -1,5 +1,6 @@
 #include "core/engine/reward_scorer.h"
 
+#include "core/engine/alternatives.h"
 #include "core/engine/load_warnings.h"
 #include "core/engine/lora_adapter.h"
 #include "core/engine/memory_check.h"
@@ -372,41 +373,10 @@ Result<Alternatives> RewardScorer::alternatives(const ScoreRequest& request, int
     }
     // Padded vocab rows beyond the tokenizer are never real tokens.
     // A tokenizer larger than the embedding (a load warning) is clipped to the model's rows.
-    const int64_t vocab =
-        m_impl->tokenizer ? std::min<int64_t>(m_impl->tokenizer->vocabSize(),
-                                              static_cast<int64_t>(pol->size()))
-                          : static_cast<int64_t>(pol->size());
-    std::vector<int32_t> order(vocab);
-    std::iota(order.begin(), order.end(), 0);
-    const int32_t written = scored->tokens[static_cast<size_t>(position)].id;
-    const double plausibleLogp = std::log(kPlausibleProbability);
-    auto plausible = [&](int32_t id) { return id == written || (*pol)[id] >= plausibleLogp; };
-    auto make = [&](int32_t id) {
-        Alternative a;
-        a.id = id;
-        a.logpPolicy = (*pol)[id];
-        a.logpRef = (*ref)[id];
-        a.reward = m_impl->beta * (a.logpPolicy - a.logpRef);
-        a.plausible = plausible(id);
-        a.text = m_impl->tokenizer ? m_impl->tokenizer->decode({id}) : std::to_string(id);
-        return a;
-    };
-    const int64_t kk = std::min<int64_t>(k, vocab);
-    Alternatives out;
-    out.position = position;
-    auto byReward = order;
-    std::partial_sort(byReward.begin(), byReward.begin() + kk, byReward.end(),
-                      [&](int32_t a, int32_t b) {
-                          const bool pa = plausible(a), pb = plausible(b);
-                          return pa != pb ? pa : (*pol)[a] - (*ref)[a] > (*pol)[b] - (*ref)[b];
-                      });
-    std::partial_sort(order.begin(), order.begin() + kk, order.end(),
-                      [&](int32_t a, int32_t b) { return (*pol)[a] > (*pol)[b]; });
-    for (int64_t i = 0; i < kk; ++i) {
-        out.byReward.push_back(make(byReward[i]));
-        out.byPolicy.push_back(make(order[i]));
-    }
-    return out;
+    const int64_t vocab = m_impl->tokenizer ? m_impl->tokenizer->vocabSize()
+                                            : static_cast<int64_t>(pol->size());
+    return rankAlternatives(*pol, *ref, vocab, scored->tokens[static_cast<size_t>(position)].id,
+                            k, m_impl->beta, position, m_impl->tokenizer.get());
 }
 
 } // namespace cl

@@ -130,4 +130,13 @@ Result<PromptScores> PrefixCache::score(const std::vector<int32_t>& ids, int top
     return out;
 }
 
+Result<std::vector<float>> PrefixCache::nextRow(const std::vector<int32_t>& ids) {
+    const auto n = static_cast<int64_t>(ids.size());
+    auto scored = score(ids, -1, n); // from n: the head runs for no position of ids itself
+    if (!scored) {
+        return Error{scored.error()};
+    }
+    return m_lru.front().seq.nextLogprobs(n - 1);
+}
+
 } // namespace cl::server

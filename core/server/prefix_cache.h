@@ -45,6 +45,10 @@ public:
     /// vocabulary, a sequence longer than the context) are sentences and leave the cache usable.
     Result<PromptScores> score(const std::vector<int32_t>& ids, int topK, int64_t from = 0);
 
+    /// Log-probs of every next token after ids (non-empty), over the whole vocabulary: ids join
+    /// the cache as score() would take them, and one output-head row runs.
+    Result<std::vector<float>> nextRow(const std::vector<int32_t>& ids);
+
     int64_t totalRecomputed() const { return m_totalRecomputed; }
 
 private:

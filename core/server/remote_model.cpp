@@ -250,20 +250,21 @@ Result<std::string> RemoteModel::tokenizerFile(const std::string& file) {
     return r->body;
 }
 
-Result<json> RemoteModel::beams(const json& request) {
+Result<json> RemoteModel::callCreditLens(const std::string& path, const json& request,
+                                         const std::string& what) {
     if (!m_impl->creditLens) {
-        return Error{m_impl->url + " is not a CreditLens server: beam search scored by the "
-                                   "reference runs on a CreditLens server (creditlens-cli serve)"};
+        return Error{m_impl->url + " is not a CreditLens server: " + what +
+                     " runs on one (creditlens-cli serve)"};
     }
     httplib::Client c = m_impl->client();
-    auto r = c.Post("/creditlens/v1/beam", request.dump(), "application/json");
+    auto r = c.Post(path, request.dump(), "application/json");
     m_impl->lastTransient = !r || r->status >= 500;
     if (!r || r->status != 200) {
-        return Error{m_impl->failure(r, "beam search")};
+        return Error{m_impl->failure(r, what)};
     }
     json body = json::parse(r->body, nullptr, false);
-    if (!body.is_object() || !body.contains("beams") || !body["beams"].is_array()) {
-        return Error{m_impl->url + ": the beam search answer has no beams"};
+    if (!body.is_object()) {
+        return Error{m_impl->url + ": the answer to " + what + " is not a JSON object"};
     }
     return body;
 }

@@ -59,9 +59,11 @@ public:
     /// sentence when the server is not a CreditLens one or does not have the file.
     Result<std::string> tokenizerFile(const std::string& file);
 
-    /// Beam search on a CreditLens server (POST /creditlens/v1/beam, beam_api.h): its reply
-    /// body, or a sentence (not a CreditLens server, HTTP error).
-    Result<nlohmann::json> beams(const nlohmann::json& request);
+    /// One of a CreditLens server's own endpoints (POST /creditlens/v1/beam, beam_api.h;
+    /// /creditlens/v1/alternatives, alternatives_api.h): its reply body, or a sentence (not a
+    /// CreditLens server, no answer, an HTTP error). `what` names the work in the sentence.
+    Result<nlohmann::json> callCreditLens(const std::string& path, const nlohmann::json& request,
+                                          const std::string& what);
 
     /// What the server says of the model: folder = the URL, device = where it runs; a vLLM
     /// server tells only its context length.

@@ -1,6 +1,7 @@
 #include "core/server/remote_scorer.h"
 
 #include "core/engine/response_score.h"
+#include "core/server/remote_alternatives.h"
 #include "core/server/remote_beams.h"
 #include "core/server/remote_model.h"
 #include "core/text/chat_template/chat_template.h"
@@ -36,6 +37,18 @@ struct RemoteScorer::Impl {
             std::error_code ec;
             fs::remove_all(fetchedDir, ec);
         }
+    }
+
+    /// The request's ids, templated here with the desktop's tokenizer as RewardScorer does.
+    Result<TemplatedSequence> sequence(const ScoreRequest& request) const {
+        if (!tokenizer) {
+            return Error{tokenizerError};
+        }
+        std::vector<int32_t> eos;
+        if (tokenizer->special().eos) {
+            eos.push_back(*tokenizer->special().eos);
+        }
+        return templateRequest(*tokenizer, chat ? &*chat : nullptr, chatError, request, eos);
     }
 
     Result<ResponseScore> run(const TemplatedSequence& seq, const std::string& response,
@@ -160,15 +173,7 @@ Result<std::unique_ptr<RemoteScorer>> RemoteScorer::connect(const std::string& p
 
 Result<ResponseScore> RemoteScorer::score(const ScoreRequest& request,
                                           const RunOptions& options) {
-    if (!m_impl->tokenizer) {
-        return Error{m_impl->tokenizerError};
-    }
-    std::vector<int32_t> eos;
-    if (m_impl->tokenizer->special().eos) {
-        eos.push_back(*m_impl->tokenizer->special().eos);
-    }
-    auto seq = templateRequest(*m_impl->tokenizer, m_impl->chat ? &*m_impl->chat : nullptr,
-                               m_impl->chatError, request, eos);
+    auto seq = m_impl->sequence(request);
     if (!seq) {
         return Error{seq.error()};
     }
@@ -185,6 +190,23 @@ Result<ResponseScore> RemoteScorer::scoreIds(const IdsRequest& request,
 }
 
 namespace {
+
+/// Beam search and the alternatives run where both models are: one CreditLens server serving
+/// the two under their own names.
+Status oneCreditLensServer(const RemoteModel& policy, const RemoteModel& reference,
+                           const std::string& what) {
+    if (!policy.isCreditLens()) {
+        return Error{policy.url() + " is not a CreditLens server: " + what +
+                     " scored by the reference runs on one (creditlens-cli serve)"};
+    }
+    if (policy.endpoint() != reference.endpoint() || policy.servedName() != "policy" ||
+        reference.servedName() != "reference") {
+        return Error{what + " through a server needs the policy and the reference of one "
+                            "CreditLens server (http://HOST:PORT/policy and "
+                            "http://HOST:PORT/reference)"};
+    }
+    return Ok{};
+}
 
 /// The ids that end a hypothesis on the server: the options' own, else the policy's; with a
 /// stop string, also its one token. A sentence for a stop string of several tokens.
@@ -224,14 +246,8 @@ Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int3
         return Error{"the beam tree needs the models in this process: a server returns the "
                      "beams, not every step's candidates"};
     }
-    if (!policy.isCreditLens()) {
-        return Error{policy.url() + " is not a CreditLens server: beam search scored by the "
-                                    "reference runs on one (creditlens-cli serve)"};
-    }
-    if (policy.endpoint() != reference.endpoint() || policy.servedName() != "policy" ||
-        reference.servedName() != "reference") {
-        return Error{"beam search through a server needs the policy and the reference of one "
-                     "CreditLens server (http://HOST:PORT/policy and http://HOST:PORT/reference)"};
+    if (Status one = oneCreditLensServer(policy, reference, "beam search"); !one) {
+        return Error{one.error()};
     }
     int32_t stopId = -1;
     auto eos = remoteEosIds(options, policy.info(), m_impl->tokenizer.get(), stopId);
@@ -243,7 +259,9 @@ Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int3
     if (!report(progress, stage, 0, 1)) {
         return Error{kCancelledMessage};
     }
-    auto body = policy.beams(beamRequest(promptIds, options, *eos, m_impl->beta));
+    auto body = policy.callCreditLens("/creditlens/v1/beam",
+                                      beamRequest(promptIds, options, *eos, m_impl->beta),
+                                      "beam search");
     if (!body) {
         m_impl->transient = policy.lastFailureTransient();
         return Error{body.error()};
@@ -267,10 +285,50 @@ Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int3
     return out;
 }
 
-Result<Alternatives> RemoteScorer::alternatives(const ScoreRequest&, int64_t, int,
-                                                const RunOptions&) {
-    return Error{"alternatives at a token need both models' log-probs over the whole "
-                 "vocabulary, which a server does not send; load the models in this process"};
+Result<Alternatives> RemoteScorer::alternatives(const ScoreRequest& request, int64_t position,
+                                                int k, const RunOptions& options) {
+    RemoteModel& policy = *m_impl->policy;
+    if (Status one = oneCreditLensServer(policy, *m_impl->reference, "the alternatives"); !one) {
+        return Error{one.error() + " (they need both models' log-probs over the whole "
+                                   "vocabulary, which vLLM does not send)"};
+    }
+    const uint64_t ticket =
+        options.cancelTicket != 0 ? options.cancelTicket : m_impl->cancelGeneration.load();
+    auto seq = m_impl->sequence(request);
+    if (!seq) {
+        return Error{seq.error()};
+    }
+    const int64_t abs = seq->responseStart + position; // absolute index of the token
+    if (position < 0 || abs >= static_cast<int64_t>(seq->ids.size())) {
+        return Error{"token position " + std::to_string(position) + " is outside the response"};
+    }
+    if (abs < 1) {
+        return Error{"the first token has nothing before it to be predicted from"};
+    }
+    const std::vector<int32_t> context(seq->ids.begin(), seq->ids.begin() + abs);
+    const Tokenizer& tokenizer = *m_impl->tokenizer;
+    auto body = policy.callCreditLens(
+        "/creditlens/v1/alternatives",
+        alternativesRequest(context, seq->ids[static_cast<size_t>(abs)], k, m_impl->beta,
+                            tokenizer.vocabSize()),
+        "the alternatives");
+    if (!body) {
+        m_impl->transient = policy.lastFailureTransient();
+        return Error{body.error()};
+    }
+    if (m_impl->cancelledSince(ticket)) {
+        return Error{kCancelledMessage};
+    }
+    auto out = parseAlternativesReply(*body, position, k);
+    if (!out) {
+        return Error{policy.url() + ": " + out.error()};
+    }
+    for (auto* list : {&out->byReward, &out->byPolicy}) {
+        for (Alternative& a : *list) {
+            a.text = tokenizer.decode({a.id});
+        }
+    }
+    return out;
 }
 
 const ModelInfo& RemoteScorer::policyInfo() const {

@@ -46,7 +46,8 @@ public:
                                                 const ProgressFn& progress = {},
                                                 const std::atomic<bool>* cancel = nullptr) override;
 
-    /// A sentence: the alternatives need the whole vocabulary's log-probs under both models.
+    /// On a CreditLens server serving both: ranked there (/creditlens/v1/alternatives) over the
+    /// whole vocabulary, spelled here. vLLM gets a sentence.
     Result<Alternatives> alternatives(const ScoreRequest& request, int64_t position, int k = 10,
                                       const RunOptions& options = {}) override;
 

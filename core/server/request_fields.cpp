@@ -228,4 +228,38 @@ std::optional<BeamRequest> parseBeamRequest(const json& body, const ModelLimits&
     return r;
 }
 
+std::optional<AlternativesRequest> parseAlternativesRequest(const json& body,
+                                                            const ModelLimits& policy,
+                                                            ApiReply& error) {
+    if (!body.is_object()) {
+        error = apiError(400, "the request body must be a JSON object");
+        return std::nullopt;
+    }
+    AlternativesRequest r;
+    auto ids = readIds(body, "prompt", policy, error);
+    if (!ids) {
+        return std::nullopt;
+    }
+    r.context = std::move(*ids);
+    if (policy.context > 0 && static_cast<int64_t>(r.context.size()) >= policy.context) {
+        error = apiError(400, "the prompt fills the model's context: no position is left for "
+                              "the token");
+        return std::nullopt;
+    }
+    int64_t token = -1;
+    r.vocab = policy.vocab;
+    if (!body.contains("token") || body["token"].is_null()) {
+        error = apiError(400, "the request has no \"token\": the id whose alternatives to rank");
+        return std::nullopt;
+    }
+    if (!readInt(body, "token", 0, policy.vocab - 1, token, error) ||
+        !readInt(body, "k", 1, kMaxAlternatives, r.k, error) ||
+        !readInt(body, "vocab", 1, policy.vocab, r.vocab, error) ||
+        !readNumber(body, "beta", r.beta, error)) {
+        return std::nullopt;
+    }
+    r.token = static_cast<int32_t>(token);
+    return r;
+}
+
 } // namespace cl::server

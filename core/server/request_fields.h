@@ -65,4 +65,20 @@ struct BeamRequest {
 std::optional<BeamRequest> parseBeamRequest(const nlohmann::json& body, const ModelLimits& policy,
                                             ApiReply& error);
 
+/// Most alternatives one request may ask for (the inspector shows 10).
+inline constexpr int kMaxAlternatives = 100;
+
+/// POST /creditlens/v1/alternatives (alternatives_api.h has the shapes): the alternatives to
+/// `token` after `context`, under both models.
+struct AlternativesRequest {
+    std::vector<int32_t> context; ///< "prompt": the ids before the token
+    int32_t token = 0;            ///< "token": the id in the text
+    int k = 10;
+    double beta = 0.1;
+    int64_t vocab = 0;            ///< "vocab": the client's tokenizer size (default the model's)
+};
+std::optional<AlternativesRequest> parseAlternativesRequest(const nlohmann::json& body,
+                                                            const ModelLimits& policy,
+                                                            ApiReply& error);
+
 } // namespace cl::server

@@ -1,6 +1,7 @@
 #include "core/server/scoring_server.h"
 
 #include "core/engine/model.h"
+#include "core/server/alternatives_api.h"
 #include "core/server/beam_api.h"
 #include "core/server/completion_api.h"
 #include "core/server/prefix_cache.h"
@@ -153,6 +154,7 @@ struct ScoringServer::Impl {
         });
         postJson("/v1/completions", &completions);
         postJson("/creditlens/v1/beam", &beams);
+        postJson("/creditlens/v1/alternatives", &alternatives);
         http.Get(R"(/creditlens/v1/tokenizer/(.+))",
                  [this](const httplib::Request& req, httplib::Response& res) {
                      serveTokenizerFile(req.matches[1].str(), res);

@@ -149,3 +149,8 @@ put("server_request", "prompt_logprobs_reply", json.dumps({"id": "cmpl-9", "obje
                  "prompt_logprobs": [None, {"450": {"logprob": -2.5, "rank": 3, "decoded_token": " a"}},
                                      {"13": {"logprob": -0.25, "rank": 1, "decoded_token": "."}},
                                      {"50303": {"logprob": -9.0, "rank": 900, "decoded_token": "x"}}]}]}))
+put("server_request", "alternatives", json.dumps({"prompt": [10, 11, 12], "token": 13, "k": 10,
+    "beta": 0.1, "vocab": 50277}))
+put("server_request", "alternatives_reply", json.dumps({"object": "creditlens.alternatives",
+    "by_reward": [{"id": 13, "logp_policy": -0.5, "logp_ref": -1.5, "reward": 0.1, "plausible": True}],
+    "by_policy": [{"id": 7, "logp_policy": -0.1, "logp_ref": -0.2, "reward": 0.01, "plausible": True}]}))

@@ -133,6 +133,7 @@ private slots:
     void creditLensServerEqualsLocal();
     void beamsThroughServerEqualLocal();
     void beamSentences();
+    void alternativesThroughServerEqualLocal();
     void vllmLoraPairEqualsLocal();
     void tokenGoesWithEveryRequest();
     void poolRetriesOnAnotherServer();
@@ -369,9 +370,8 @@ void TestRemoteScoring::beamSentences() {
     stop.stopString = "TL;DR: the end";
     const auto longStop = remote.value()->searchBeams(prompt, stop);
     QVERIFY(!longStop.ok() && longStop.error().find("is not one token") != std::string::npos);
-    const auto alternatives = remote.value()->alternatives({"p", "r"}, 0);
-    QVERIFY(!alternatives.ok() &&
-            alternatives.error().find("whole vocabulary") != std::string::npos);
+    const auto outside = remote.value()->alternatives({"p", "r"}, 40);
+    QVERIFY(!outside.ok() && outside.error().find("outside the response") != std::string::npos);
     // What the Models panel shows comes from the server's model card.
     QCOMPARE(remote.value()->policyInfo().architecture, m_policy->info().architecture);
     QCOMPARE(remote.value()->policyInfo().layers, m_policy->info().layers);
@@ -387,6 +387,65 @@ void TestRemoteScoring::beamSentences() {
     const auto vllmBeams = onVllm.value()->searchBeams(prompt, {});
     QVERIFY(!vllmBeams.ok() &&
             vllmBeams.error().find("is not a CreditLens server") != std::string::npos);
+    const auto vllmAlternatives = onVllm.value()->alternatives({"p", "r"}, 0);
+    QVERIFY(!vllmAlternatives.ok() &&
+            vllmAlternatives.error().find("vLLM does not send") != std::string::npos);
+}
+
+void TestRemoteScoring::alternativesThroughServerEqualLocal() {
+    // Ranked on the server over the whole vocabulary with the same function as here; only ids
+    // and doubles travel, the desktop spells them.
+    cl::server::ServerOptions o;
+    o.tokenizerFolder = kDemo + "policy";
+    RunningServer server(*m_policy, *m_reference, o);
+    auto remote = cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                    url(server.port, "reference"), {});
+    QVERIFY(remote.ok());
+    QFile f(m_pairs);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const json line = json::parse(f.readLine().toStdString());
+    cl::ScoreRequest request;
+    request.prompt = line["prompt"].get<std::string>();
+    request.response = line["chosen"].get<std::string>();
+    request.templateName = "tldr";
+    remote.value()->setBeta(0.2);
+    m_local->setBeta(0.2);
+    // The server's rows come through its prefix cache (other shapes than one local pass): two
+    // float32 computations of the same log-probs, so the f32-vs-f32 bound, and 2 beta of it for
+    // rewards. Ranks may swap only where two entries are closer than that.
+    const double logpBound = cl::tol::kLogprobMaxF32VsF32;
+    const double rewardBound = cl::tol::rewardMax(0.2, logpBound);
+    cl::tol::DiffStats logps, rewards;
+    for (int64_t position : {int64_t(0), int64_t(7), int64_t(19)}) {
+        const auto there = remote.value()->alternatives(request, position, 12);
+        const auto here = m_local->alternatives(request, position, 12);
+        QVERIFY2(there.ok(), there.ok() ? "" : there.error().c_str());
+        QVERIFY(here.ok());
+        QCOMPARE(there->position, position);
+        for (bool byReward : {true, false}) {
+            const auto& a = byReward ? there->byReward : there->byPolicy;
+            const auto& b = byReward ? here->byReward : here->byPolicy;
+            QCOMPARE(a.size(), size_t(12));
+            QCOMPARE(a.size(), b.size());
+            for (size_t i = 0; i < a.size(); ++i) {
+                if (a[i].id != b[i].id) { // a near-tie, ranked the other way
+                    const double gap = byReward ? std::abs(a[i].reward - b[i].reward)
+                                                : std::abs(a[i].logpPolicy - b[i].logpPolicy);
+                    QVERIFY2(gap <= 2 * (byReward ? rewardBound : logpBound),
+                             qPrintable(QString("rank %1 differs by %2").arg(i).arg(gap)));
+                    continue;
+                }
+                QCOMPARE(a[i].text, b[i].text);
+                QCOMPARE(a[i].plausible, b[i].plausible);
+                logps.add(a[i].logpPolicy, b[i].logpPolicy);
+                logps.add(a[i].logpRef, b[i].logpRef);
+                rewards.add(a[i].reward, b[i].reward);
+            }
+        }
+    }
+    m_local->setBeta(0.1);
+    QVERIFY(logps.report("served vs local alternatives' log-probs", logpBound));
+    QVERIFY(rewards.report("served vs local alternatives' rewards", rewardBound));
 }
 
 void TestRemoteScoring::vllmLoraPairEqualsLocal() {

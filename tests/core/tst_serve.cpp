@@ -309,6 +309,10 @@ void TestServe::securityAnswers() {
                 400);
     expectError("/creditlens/v1/beam", R"({"prompt": [1, 2], "beta": "0.1"})", 400);
     expectError("/creditlens/v1/beam", R"({"prompt": [1, 2], "eos_ids": [5000]})", 400);
+    expectError("/creditlens/v1/alternatives", R"({"prompt": [1, 2], "token": 1000})", 400);
+    expectError("/creditlens/v1/alternatives", R"({"prompt": [1, 2], "token": 3, "k": 101})",
+                400);
+    expectError("/creditlens/v1/alternatives", R"({"prompt": [1, 2]})", 400);
     // 64 KiB bound on this server: a 100 KiB body never reaches the handlers.
     expectError("/v1/completions", okStart + "\"prompt\": [" + std::string(100 * 1024, ' ') + "1]}",
                 413);
