@@ -75,6 +75,25 @@ void serverRequest(const uint8_t* data, size_t size) {
             }
         }
     }
+    if (body.is_object() && body.contains("trace")) {
+        if (auto trace = server::parseTrace(body["trace"])) {
+            // What the beam tree view follows: parents, beam rows and finals inside the tree.
+            for (size_t s = 0; s < trace->steps.size(); ++s) {
+                const int before = s == 0 ? 0 : static_cast<int>(trace->steps[s - 1].nodes.size());
+                for (const BeamTraceNode& n : trace->steps[s].nodes) {
+                    if (n.parent < -1 || n.parent >= before) {
+                        __builtin_trap();
+                    }
+                }
+            }
+            for (const BeamTraceEnd& e : trace->finals) {
+                if (e.step < 0 || e.step >= static_cast<int>(trace->steps.size()) || e.node < 0 ||
+                    e.node >= static_cast<int>(trace->steps[e.step].nodes.size())) {
+                    __builtin_trap();
+                }
+            }
+        }
+    }
     const std::vector<int32_t> ids = {1, 450, 13, 50303};
     if (auto lps = server::parsePromptLogprobs(body, ids, 1)) {
         if (lps->size() != ids.size()) {

@@ -2,6 +2,7 @@
 
 #include "core/engine/beam_scoring.h"
 #include "core/engine/model.h"
+#include "core/server/remote_beams.h"
 
 using nlohmann::json;
 
@@ -14,8 +15,11 @@ ApiReply beams(const json& body, ServedModels& models) {
         return error;
     }
     const std::vector<int32_t>* ids = &request->promptIds;
-    auto found = searchAndScore(*models.policy, models.reference, nullptr, *ids,
-                                request->options, request->beta);
+    BeamTrace trace;
+    BeamOptions options = request->options;
+    options.trace = request->trace ? &trace : nullptr;
+    auto found = searchAndScore(*models.policy, models.reference, nullptr, *ids, options,
+                                request->beta);
     if (!found) {
         return apiError(400, found.error());
     }
@@ -41,13 +45,16 @@ ApiReply beams(const json& body, ServedModels& models) {
                         {"rewards", rewards},
                         {"reward_sum", rewardSum}});
     }
-    return {200,
-            {{"object", "creditlens.beams"},
-             {"model", "policy"},
-             {"beams", list},
-             {"usage",
-              {{"prompt_tokens", static_cast<int64_t>(ids->size())},
-               {"completion_tokens", generated}}}}};
+    json reply = {{"object", "creditlens.beams"},
+                  {"model", "policy"},
+                  {"beams", list},
+                  {"usage",
+                   {{"prompt_tokens", static_cast<int64_t>(ids->size())},
+                    {"completion_tokens", generated}}}};
+    if (request->trace) {
+        reply["trace"] = traceToJson(trace);
+    }
+    return {200, reply};
 }
 
 } // namespace cl::server

@@ -1,5 +1,6 @@
 #include "core/server/remote_beams.h"
 
+#include <cmath>
 #include <string>
 
 using nlohmann::json;
@@ -22,6 +23,9 @@ json beamRequest(const std::vector<int32_t>& promptIds, const BeamOptions& optio
                     {"beta", beta}};
     if (!eosIds.empty()) {
         request["eos_ids"] = eosIds;
+    }
+    if (options.trace) {
+        request["trace"] = true;
     }
     return request;
 }
@@ -76,6 +80,122 @@ Result<std::vector<RemoteBeam>> parseBeamReply(const json& body) {
         r.beam.score = b["score"].get<double>();
         r.beam.finished = b["finished"].get<bool>();
         out.push_back(std::move(r));
+    }
+    return out;
+}
+
+json traceToJson(const BeamTrace& trace) {
+    auto number = [](double v) { return std::isfinite(v) ? json(v) : json(); };
+    json steps = json::array();
+    for (const BeamTraceStep& step : trace.steps) {
+        json nodes = json::array();
+        for (const BeamTraceNode& n : step.nodes) {
+            nodes.push_back({n.parent, n.parentSlot, n.rank, n.token, static_cast<int>(n.fate),
+                             number(n.logpPolicy), number(n.beamScore), number(n.logpRef),
+                             number(n.reward)});
+        }
+        steps.push_back({{"nodes", nodes}, {"beam_rows", step.beamRows}});
+    }
+    json finals = json::array();
+    for (const BeamTraceEnd& e : trace.finals) {
+        finals.push_back({e.step, e.node});
+    }
+    return {{"width", trace.width}, {"scored", trace.scored}, {"steps", steps},
+            {"finals", finals}};
+}
+
+namespace {
+
+/// An integer of `row` at `i` in [lo, hi]; false otherwise.
+bool intAt(const json& row, size_t i, int64_t lo, int64_t hi, int& out) {
+    if (!row[i].is_number_integer() ||
+        (row[i].is_number_unsigned() && row[i].get<uint64_t>() > uint64_t(INT64_MAX))) {
+        return false;
+    }
+    const int64_t v = row[i].get<int64_t>();
+    if (v < lo || v > hi) {
+        return false;
+    }
+    out = static_cast<int>(v);
+    return true;
+}
+
+/// A number of `row` at `i`, null as NaN; false for anything else.
+bool numberAt(const json& row, size_t i, double& out) {
+    if (row[i].is_null()) {
+        out = std::nan("");
+        return true;
+    }
+    if (!row[i].is_number()) {
+        return false;
+    }
+    out = row[i].get<double>();
+    return true;
+}
+
+bool parseNode(const json& row, int previousNodes, int width, BeamTraceNode& n) {
+    int token = 0, fate = 0;
+    if (!row.is_array() || row.size() != 9 || !intAt(row, 0, -1, previousNodes - 1, n.parent) ||
+        !intAt(row, 1, 0, width - 1, n.parentSlot) || !intAt(row, 2, 0, INT32_MAX, n.rank) ||
+        !intAt(row, 3, 0, INT32_MAX, token) || !intAt(row, 4, 0, 2, fate)) {
+        return false;
+    }
+    n.token = token;
+    n.fate = static_cast<BeamNodeFate>(fate);
+    return numberAt(row, 5, n.logpPolicy) && numberAt(row, 6, n.beamScore) &&
+           numberAt(row, 7, n.logpRef) && numberAt(row, 8, n.reward);
+}
+
+} // namespace
+
+Result<BeamTrace> parseTrace(const json& trace) {
+    const Error bad{"the server's beam trace is malformed"};
+    BeamTrace out;
+    if (!trace.is_object() || !trace.contains("width") || !trace.contains("steps") ||
+        !trace["steps"].is_array() || !trace.contains("finals") || !trace["finals"].is_array()) {
+        return bad;
+    }
+    const json& w = trace["width"];
+    if (!w.is_number_integer() || w.get<int64_t>() < 1 || w.get<int64_t>() > 32) {
+        return bad;
+    }
+    out.width = w.get<int>();
+    out.scored = trace.contains("scored") && trace["scored"].is_boolean() &&
+                 trace["scored"].get<bool>();
+    int previousNodes = 0; // step 0's parents are the prompt (-1)
+    for (const json& s : trace["steps"]) {
+        if (!s.is_object() || !s.contains("nodes") || !s["nodes"].is_array() ||
+            !s.contains("beam_rows") || !s["beam_rows"].is_array()) {
+            return bad;
+        }
+        BeamTraceStep step;
+        for (const json& row : s["nodes"]) {
+            BeamTraceNode n;
+            if (!parseNode(row, previousNodes, out.width, n)) {
+                return bad;
+            }
+            step.nodes.push_back(n);
+        }
+        const auto count = static_cast<int64_t>(step.nodes.size());
+        for (const json& r : s["beam_rows"]) {
+            if (!r.is_number_integer() || r.get<int64_t>() < 0 || r.get<int64_t>() >= count) {
+                return bad;
+            }
+            step.beamRows.push_back(r.get<int>());
+        }
+        previousNodes = static_cast<int>(count);
+        out.steps.push_back(std::move(step));
+    }
+    for (const json& f : trace["finals"]) {
+        BeamTraceEnd e;
+        if (!f.is_array() || f.size() != 2 ||
+            !intAt(f, 0, 0, static_cast<int64_t>(out.steps.size()) - 1, e.step) ||
+            !intAt(f, 1, 0,
+                   static_cast<int64_t>(out.steps[static_cast<size_t>(e.step)].nodes.size()) - 1,
+                   e.node)) {
+            return bad;
+        }
+        out.finals.push_back(e);
     }
     return out;
 }

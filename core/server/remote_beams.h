@@ -6,6 +6,7 @@
 
 #include "core/common/result.h"
 #include "core/engine/beam_search.h"
+#include "core/engine/beam_trace.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,10 +16,19 @@
 namespace cl::server {
 
 /// The request for `options` with `eosIds` as the ids that end a hypothesis (empty: the
-/// server's model's own). Trace and stop strings have no field: the caller refuses them or
-/// turns a one-token stop string into an EOS id.
+/// server's model's own); options.trace asks for the tree. Stop strings have no field: the
+/// caller turns a one-token stop string into an EOS id or refuses it.
 nlohmann::json beamRequest(const std::vector<int32_t>& promptIds, const BeamOptions& options,
                            const std::vector<int32_t>& eosIds, double beta);
+
+/// The step-by-step tree of a search as the beam reply's "trace": compact rows
+/// [parent, parent_slot, rank, token, fate (0 kept, 1 finished, 2 pruned), logp_policy,
+/// beam_score, logp_ref, reward] per node (NaN as null), beam_rows and finals [step, node].
+nlohmann::json traceToJson(const BeamTrace& trace);
+/// The reply's trace back (texts empty: the desktop spells them). A sentence when a row does
+/// not have that shape or an index points outside the tree (a parent, a beam row, a final),
+/// since the beam tree view follows them.
+Result<BeamTrace> parseTrace(const nlohmann::json& trace);
 
 /// One beam of the reply and the reference's log-probs of its ids.
 struct RemoteBeam {

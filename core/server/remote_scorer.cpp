@@ -242,10 +242,6 @@ Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int3
                                                           const std::atomic<bool>* cancel) {
     RemoteModel& policy = *m_impl->policy;
     const RemoteModel& reference = *m_impl->reference;
-    if (options.trace) {
-        return Error{"the beam tree needs the models in this process: a server returns the "
-                     "beams, not every step's candidates"};
-    }
     if (Status one = oneCreditLensServer(policy, reference, "beam search"); !one) {
         return Error{one.error()};
     }
@@ -272,6 +268,20 @@ Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int3
     auto beams = parseBeamReply(*body);
     if (!beams) {
         return Error{policy.url() + ": " + beams.error()};
+    }
+    if (BeamTrace* trace = options.trace) {
+        auto tree = body->contains("trace") ? parseTrace((*body)["trace"])
+                                            : Result<BeamTrace>(Error{"the server sent no trace"});
+        if (!tree) {
+            return Error{policy.url() + ": " + tree.error()};
+        }
+        *trace = std::move(tree).value();
+        const Tokenizer* tok = m_impl->tokenizer.get();
+        for (BeamTraceStep& step : trace->steps) { // spelled here, as searchAndScore does
+            for (BeamTraceNode& n : step.nodes) {
+                n.text = tok ? tok->decode({n.token}) : std::to_string(n.token);
+            }
+        }
     }
     std::vector<ScoredBeam> out;
     for (RemoteBeam& b : *beams) {

@@ -39,8 +39,8 @@ public:
                                    const RunOptions& options = {}) override;
 
     /// On a CreditLens server serving both (http://H:P/policy and http://H:P/reference): its
-    /// beam search, the beams decoded and spanned here. A stop string must be one token (it
-    /// travels as an EOS id); the step-by-step tree (options.trace) and vLLM get a sentence.
+    /// beam search, the beams (and with options.trace the step-by-step tree) decoded and spanned
+    /// here. A stop string must be one token (it travels as an EOS id); vLLM gets a sentence.
     Result<std::vector<ScoredBeam>> searchBeams(const std::vector<int32_t>& promptIds,
                                                 const BeamOptions& options,
                                                 const ProgressFn& progress = {},

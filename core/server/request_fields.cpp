@@ -196,7 +196,8 @@ std::optional<BeamRequest> parseBeamRequest(const json& body, const ModelLimits&
         !readInt(body, "num_return", 1, kMaxBeamWidth, o.numReturn, error) ||
         !readInt(body, "no_repeat_ngram", 0, 16, o.noRepeatNgram, error) ||
         !readNumber(body, "beta", r.beta, error) ||
-        !readNumber(body, "length_penalty", o.lengthPenalty, error)) {
+        !readNumber(body, "length_penalty", o.lengthPenalty, error) ||
+        !readBool(body, "trace", r.trace, error)) {
         return std::nullopt;
     }
     if (o.numReturn > o.width) {

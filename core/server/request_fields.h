@@ -59,8 +59,9 @@ std::optional<CompletionRequest> parseCompletionRequest(const nlohmann::json& bo
 /// POST /creditlens/v1/beam (beam_api.h has the shapes); the search runs on the policy.
 struct BeamRequest {
     std::vector<int32_t> promptIds;
-    BeamOptions options;
+    BeamOptions options; ///< options.trace stays null: `trace` says whether to record one
     double beta = 0.1;
+    bool trace = false;  ///< "trace": true returns the step-by-step tree too
 };
 std::optional<BeamRequest> parseBeamRequest(const nlohmann::json& body, const ModelLimits& policy,
                                             ApiReply& error);

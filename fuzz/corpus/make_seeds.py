@@ -154,3 +154,12 @@ put("server_request", "alternatives", json.dumps({"prompt": [10, 11, 12], "token
 put("server_request", "alternatives_reply", json.dumps({"object": "creditlens.alternatives",
     "by_reward": [{"id": 13, "logp_policy": -0.5, "logp_ref": -1.5, "reward": 0.1, "plausible": True}],
     "by_policy": [{"id": 7, "logp_policy": -0.1, "logp_ref": -0.2, "reward": 0.01, "plausible": True}]}))
+put("server_request", "beam_trace_reply", json.dumps({"object": "creditlens.beams", "beams": [
+    {"ids": [5, 0], "score": -1.0, "sum_logprob": -2.0, "finished": True, "logp_policy": [-1.5, -0.5],
+     "logp_ref": [-1.0, -0.7], "rewards": [-0.05, 0.02], "reward_sum": -0.03}],
+    "trace": {"width": 2, "scored": True,
+              "steps": [{"nodes": [[-1, 0, 0, 5, 0, -1.5, -1.5, -1.0, -0.05], [-1, 0, 1, 9, 0, -2.0, -2.0, None, None],
+                                   [-1, 0, 2, 3, 2, -3.0, -3.0, -2.5, -0.05]], "beam_rows": [0, 1]},
+                        {"nodes": [[0, 0, 0, 0, 1, -0.5, -2.0, -0.7, 0.02], [1, 1, 1, 4, 2, -1.0, -3.0, -1.1, 0.01]],
+                         "beam_rows": []}],
+              "finals": [[1, 0]]}}))

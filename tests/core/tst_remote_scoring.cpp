@@ -361,11 +361,38 @@ void TestRemoteScoring::beamSentences() {
     auto remote = cl::server::RemoteScorer::connect(url(server.port, "policy"),
                                                     url(server.port, "reference"), {});
     QVERIFY(remote.ok());
-    cl::BeamTrace trace;
+    // The beam tree comes back whole: the server's trace, spelled here, equals a local one.
+    cl::BeamTrace there, here;
     cl::BeamOptions traced;
-    traced.trace = &trace;
-    const auto tree = remote.value()->searchBeams(prompt, traced);
-    QVERIFY(!tree.ok() && tree.error().find("beam tree") != std::string::npos);
+    traced.width = 3;
+    traced.maxNewTokens = 6;
+    traced.trace = &there;
+    QVERIFY(remote.value()->searchBeams(prompt, traced).ok());
+    traced.trace = &here;
+    QVERIFY(m_local->searchBeams(prompt, traced).ok());
+    QVERIFY(there.scored && here.scored);
+    QCOMPARE(there.width, 3);
+    QCOMPARE(there.steps.size(), here.steps.size());
+    QCOMPARE(there.finals.size(), here.finals.size());
+    cl::tol::DiffStats d;
+    for (size_t s = 0; s < here.steps.size(); ++s) {
+        QCOMPARE(there.steps[s].beamRows, here.steps[s].beamRows);
+        QCOMPARE(there.steps[s].nodes.size(), here.steps[s].nodes.size());
+        for (size_t i = 0; i < here.steps[s].nodes.size(); ++i) {
+            const cl::BeamTraceNode &a = there.steps[s].nodes[i], &b = here.steps[s].nodes[i];
+            QCOMPARE(a.parent, b.parent);
+            QCOMPARE(a.token, b.token);
+            QCOMPARE(a.text, b.text);
+            QVERIFY(a.fate == b.fate);
+            d.add(a.logpPolicy, b.logpPolicy);
+            d.add(a.logpRef, b.logpRef);
+            d.add(a.reward, b.reward);
+        }
+    }
+    for (size_t i = 0; i < here.finals.size(); ++i) {
+        QCOMPARE(there.pathIds(there.finals[i]), here.pathIds(here.finals[i]));
+    }
+    QVERIFY(d.report("served vs local beam tree", cl::tol::kPrintedFloat32));
     cl::BeamOptions stop;
     stop.stopString = "TL;DR: the end";
     const auto longStop = remote.value()->searchBeams(prompt, stop);
