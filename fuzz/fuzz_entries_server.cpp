@@ -1,7 +1,7 @@
 // Entry for the scoring server's wire format (issue #16): one JSON body read as the three
 // requests the server takes (completions, beam, alternatives) and as the three replies the
-// client reads (prompt_logprobs, beams, alternatives). Whatever the bytes, each reader returns a value or a sentence, and what it accepts
-// keeps the promises the engine relies on.
+// client reads (prompt_logprobs, beams, alternatives). Whatever the bytes, each reader returns a
+// value or a sentence, and what it accepts keeps the promises the engine relies on.
 #include "fuzz/fuzz_entries.h"
 
 #include "core/server/completion_reply.h"

@@ -10,8 +10,8 @@
 namespace cl {
 
 Alternatives rankAlternatives(const std::vector<float>& pol, const std::vector<float>& ref,
-                              int64_t vocab, int32_t written, int k, double beta,
-                              int64_t position, const Tokenizer* tokenizer) {
+                              int64_t vocab, int32_t written, int k, double beta, int64_t position,
+                              const Tokenizer* tokenizer) {
     vocab = std::min({vocab, static_cast<int64_t>(pol.size()), static_cast<int64_t>(ref.size())});
     std::vector<int32_t> order(static_cast<size_t>(std::max<int64_t>(vocab, 0)));
     std::iota(order.begin(), order.end(), 0);

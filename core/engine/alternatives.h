@@ -17,7 +17,7 @@ class Tokenizer;
 /// it are never real tokens). written: the token in the text (always plausible). Texts come
 /// from `tokenizer` (null: the id as a number).
 Alternatives rankAlternatives(const std::vector<float>& pol, const std::vector<float>& ref,
-                              int64_t vocab, int32_t written, int k, double beta,
-                              int64_t position, const Tokenizer* tokenizer);
+                              int64_t vocab, int32_t written, int k, double beta, int64_t position,
+                              const Tokenizer* tokenizer);
 
 } // namespace cl

@@ -17,7 +17,6 @@ namespace cl::server {
 /// ids[i] | ids[<i]), entry 0 NaN. Entries before `from` may be null (NaN). A sentence when the
 /// body does not have that shape or lacks a prompt token's entry.
 Result<std::vector<double>> parsePromptLogprobs(const nlohmann::json& body,
-                                                const std::vector<int32_t>& ids,
-                                                int64_t from = 0);
+                                                const std::vector<int32_t>& ids, int64_t from = 0);
 
 } // namespace cl::server

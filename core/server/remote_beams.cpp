@@ -68,12 +68,12 @@ Result<std::vector<RemoteBeam>> parseBeamReply(const json& body) {
         const size_t n = r.beam.ids.size();
         if (!numbers(b, "logp_policy", n, r.beam.logprobs) ||
             !numbers(b, "logp_ref", n, r.logpRef)) {
-            return Error{"the server's " + which + " lacks a log-prob per id under the policy "
-                                                   "and the reference"};
+            return Error{"the server's " + which +
+                         " lacks a log-prob per id under the policy "
+                         "and the reference"};
         }
-        if (!b.contains("sum_logprob") || !b["sum_logprob"].is_number() ||
-            !b.contains("score") || !b["score"].is_number() || !b.contains("finished") ||
-            !b["finished"].is_boolean()) {
+        if (!b.contains("sum_logprob") || !b["sum_logprob"].is_number() || !b.contains("score") ||
+            !b["score"].is_number() || !b.contains("finished") || !b["finished"].is_boolean()) {
             return Error{"the server's " + which + " lacks its score, sum_logprob or finished"};
         }
         r.beam.sumLogprob = b["sum_logprob"].get<double>();
@@ -100,8 +100,7 @@ json traceToJson(const BeamTrace& trace) {
     for (const BeamTraceEnd& e : trace.finals) {
         finals.push_back({e.step, e.node});
     }
-    return {{"width", trace.width}, {"scored", trace.scored}, {"steps", steps},
-            {"finals", finals}};
+    return {{"width", trace.width}, {"scored", trace.scored}, {"steps", steps}, {"finals", finals}};
 }
 
 namespace {
@@ -160,8 +159,8 @@ Result<BeamTrace> parseTrace(const json& trace) {
         return bad;
     }
     out.width = w.get<int>();
-    out.scored = trace.contains("scored") && trace["scored"].is_boolean() &&
-                 trace["scored"].get<bool>();
+    out.scored =
+        trace.contains("scored") && trace["scored"].is_boolean() && trace["scored"].get<bool>();
     int previousNodes = 0; // step 0's parents are the prompt (-1)
     for (const json& s : trace["steps"]) {
         if (!s.is_object() || !s.contains("nodes") || !s["nodes"].is_array() ||

@@ -73,8 +73,8 @@ bool readInt(const json& body, const char* name, int64_t lo, int64_t hi, int64_t
         return true;
     }
     const json& v = body[name];
-    const bool inRange = v.is_number_integer() && !(v.is_number_unsigned() &&
-                                                    v.get<uint64_t>() > uint64_t(INT64_MAX)) &&
+    const bool inRange = v.is_number_integer() &&
+                         !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) &&
                          v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
     if (!inRange) {
         error = apiError(400, std::string("\"") + name + "\" must be an integer from " +
@@ -123,17 +123,16 @@ bool readNumber(const json& body, const char* name, double& value, ApiReply& err
 
 } // namespace
 
-std::optional<CompletionRequest> parseCompletionRequest(const json& body,
-                                                        const ModelLimits& policy,
+std::optional<CompletionRequest> parseCompletionRequest(const json& body, const ModelLimits& policy,
                                                         const ModelLimits& reference,
                                                         ApiReply& error) {
     if (!body.is_object()) {
         error = apiError(400, "the request body must be a JSON object");
         return std::nullopt;
     }
-    const std::string model =
-        body.contains("model") && body["model"].is_string() ? body["model"].get<std::string>()
-                                                            : std::string();
+    const std::string model = body.contains("model") && body["model"].is_string()
+                                  ? body["model"].get<std::string>()
+                                  : std::string();
     if (model != "policy" && model != "reference") {
         // At most 64 bytes of what was sent go back into the sentence.
         error = apiError(404, "the model `" + model.substr(0, 64) +
@@ -229,9 +228,8 @@ std::optional<BeamRequest> parseBeamRequest(const json& body, const ModelLimits&
     return r;
 }
 
-std::optional<AlternativesRequest> parseAlternativesRequest(const json& body,
-                                                            const ModelLimits& policy,
-                                                            ApiReply& error) {
+std::optional<AlternativesRequest>
+parseAlternativesRequest(const json& body, const ModelLimits& policy, ApiReply& error) {
     if (!body.is_object()) {
         error = apiError(400, "the request body must be a JSON object");
         return std::nullopt;

@@ -42,14 +42,14 @@ std::optional<std::vector<int32_t>> readIds(const nlohmann::json& body, const ch
 
 /// POST /v1/completions (completion_api.h has the shapes).
 struct CompletionRequest {
-    bool policy = true;          ///< "model": "policy", else "reference"
-    std::vector<int32_t> ids;    ///< "prompt"
-    int logprobs = -1;           ///< echo's top-k; -1: no echo log-probs
-    int promptLogprobs = -1;     ///< prompt_logprobs' top-k; -1: none
+    bool policy = true;       ///< "model": "policy", else "reference"
+    std::vector<int32_t> ids; ///< "prompt"
+    int logprobs = -1;        ///< echo's top-k; -1: no echo log-probs
+    int promptLogprobs = -1;  ///< prompt_logprobs' top-k; -1: none
     bool echo = false;
-    bool ranks = true;           ///< "creditlens_ranks": false spares the alternatives
-    int64_t from = 0;            ///< "creditlens_from" (with ranks off)
-    bool idsAsTokens = false;    ///< "return_tokens_as_token_ids"
+    bool ranks = true;        ///< "creditlens_ranks": false spares the alternatives
+    int64_t from = 0;         ///< "creditlens_from" (with ranks off)
+    bool idsAsTokens = false; ///< "return_tokens_as_token_ids"
 };
 std::optional<CompletionRequest> parseCompletionRequest(const nlohmann::json& body,
                                                         const ModelLimits& policy,
@@ -61,7 +61,7 @@ struct BeamRequest {
     std::vector<int32_t> promptIds;
     BeamOptions options; ///< options.trace stays null: `trace` says whether to record one
     double beta = 0.1;
-    bool trace = false;  ///< "trace": true returns the step-by-step tree too
+    bool trace = false; ///< "trace": true returns the step-by-step tree too
 };
 std::optional<BeamRequest> parseBeamRequest(const nlohmann::json& body, const ModelLimits& policy,
                                             ApiReply& error);
@@ -76,10 +76,9 @@ struct AlternativesRequest {
     int32_t token = 0;            ///< "token": the id in the text
     int k = 10;
     double beta = 0.1;
-    int64_t vocab = 0;            ///< "vocab": the client's tokenizer size (default the model's)
+    int64_t vocab = 0; ///< "vocab": the client's tokenizer size (default the model's)
 };
-std::optional<AlternativesRequest> parseAlternativesRequest(const nlohmann::json& body,
-                                                            const ModelLimits& policy,
-                                                            ApiReply& error);
+std::optional<AlternativesRequest>
+parseAlternativesRequest(const nlohmann::json& body, const ModelLimits& policy, ApiReply& error);
 
 } // namespace cl::server

@@ -120,8 +120,8 @@ private slots:
         RunningServer server(*m_policy, *m_reference, o);
         QVERIFY(server.port > 0);
         cl::EngineClient remote, local;
-        const QString failed = loadPair(remote, url(server.port, "policy"),
-                                        url(server.port, "reference"));
+        const QString failed =
+            loadPair(remote, url(server.port, "policy"), url(server.port, "reference"));
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
         QVERIFY(loadPair(local, QString::fromStdString(kDemo + "policy"),
                          QString::fromStdString(kDemo + "reference"))

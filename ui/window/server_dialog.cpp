@@ -42,8 +42,8 @@ ServerDialog::ServerDialog(QWidget* parent) : QDialog(parent) {
     browse->setText(tr("…"));
     browse->setToolTip(tr("Choose the tokenizer's folder"));
     connect(browse, &QToolButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Tokenizer folder"),
-                                                              m_tokenizer->text());
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Tokenizer folder"), m_tokenizer->text());
         if (!dir.isEmpty()) {
             m_tokenizer->setText(dir);
         }
@@ -112,8 +112,8 @@ void ServerDialog::remember() const {
 void ServerDialog::validate() {
     m_problem.clear();
     const ServerChoice c = choice();
-    for (const auto& [name, url] : {std::pair{tr("Policy"), c.policyUrl},
-                                    std::pair{tr("Reference"), c.referenceUrl}}) {
+    for (const auto& [name, url] :
+         {std::pair{tr("Policy"), c.policyUrl}, std::pair{tr("Reference"), c.referenceUrl}}) {
         if (url.isEmpty()) {
             m_problem = tr("%1: give its URL.").arg(name);
             break;
