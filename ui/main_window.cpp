@@ -152,7 +152,7 @@ void MainWindow::connectActions() {
     connect(a->openPolicy, &QAction::triggered, m_pairs, [this] { m_pairs->chooseFolder(true); });
     connect(a->openReference, &QAction::triggered, m_pairs,
             [this] { m_pairs->chooseFolder(false); });
-    connect(a->openServer, &QAction::triggered, m_pairs, &PairLoader::chooseServers);
+    connect(a->openServer, &QAction::triggered, m_pairs, [this] { m_pairs->chooseServers(); });
     connect(a->openSession, &QAction::triggered, m_sessions, &SessionController::chooseAndOpen);
     connect(a->saveSession, &QAction::triggered, m_sessions, [this] { m_sessions->save(false); });
     connect(a->saveSessionAs, &QAction::triggered, m_sessions,
@@ -238,6 +238,9 @@ void MainWindow::connectControllers() {
             &SessionController::openPreferences);
     connect(m_drops, &DropHandler::logsDropped, this, &MainWindow::openTrainingLogs);
     connect(m_drops, &DropHandler::modelFoldersDropped, m_pairs, &PairLoader::openFolders);
+    // Queued: the dialog opens once the drop has finished.
+    connect(m_drops, &DropHandler::serverUrlsDropped, m_pairs, &PairLoader::chooseServers,
+            Qt::QueuedConnection);
     connect(m_demo, &DemoLauncher::trainingLogsFound, this, &MainWindow::openTrainingLogs);
     connect(m_demo, &DemoLauncher::failed, this, &MainWindow::showError);
     connect(m_exports, &ExportController::message, this, showMessage);

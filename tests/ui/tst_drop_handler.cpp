@@ -93,6 +93,19 @@ private slots:
         QCOMPARE(plan.modelFolders, (QStringList{path("model"), path("model")}));
     }
 
+    void linksAreServersNotFolders() {
+        // A dropped web link has no local path; "" used to resolve to the working folder, which
+        // then opened as a training log. http(s) links are models on a server (issue #16).
+        const cl::DropHandler::Plan plan = cl::DropHandler::plan(
+            {QUrl("http://gpu:8400/policy"), QUrl("ftp://host/file"),
+             QUrl("https://gpu:8400/reference"), QUrl::fromLocalFile(path("run"))});
+        QCOMPARE(plan.serverUrls,
+                 (QStringList{"http://gpu:8400/policy", "https://gpu:8400/reference"}));
+        QCOMPARE(plan.logs, QStringList{path("run")});
+        QVERIFY(plan.modelFolders.isEmpty());
+        QVERIFY(plan.files.isEmpty());
+    }
+
     void dropOnTheWindowEmitsInOrder() {
         QWidget window;
         auto* handler = new cl::DropHandler(&window);
@@ -106,9 +119,12 @@ private slots:
                 [&](const QStringList& p) { order << QString("logs %1").arg(p.size()); });
         connect(handler, &cl::DropHandler::modelFoldersDropped, this,
                 [&](const QStringList& p) { order << QString("models %1").arg(p.size()); });
+        connect(handler, &cl::DropHandler::serverUrlsDropped, this,
+                [&](const QStringList& p) { order << "servers " + p.join(' '); });
 
         QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path("model")), QUrl::fromLocalFile(path("run")),
+        mime.setUrls({QUrl("http://gpu:8400/policy"), QUrl::fromLocalFile(path("model")),
+                      QUrl::fromLocalFile(path("run")),
                       QUrl::fromLocalFile(path("saved.clsession")),
                       QUrl::fromLocalFile(path("pairs.jsonl"))});
         QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton,
@@ -119,7 +135,7 @@ private slots:
         QApplication::sendEvent(&window, &drop);
         QVERIFY(drop.isAccepted());
         QCOMPARE(order, (QStringList{"session saved.clsession", "pairs pairs.jsonl", "logs 1",
-                                     "models 1"}));
+                                     "models 1", "servers http://gpu:8400/policy"}));
     }
 
     void dragWithoutUrlsIsRefused() {

@@ -112,6 +112,16 @@ private slots:
         for (const QString& key : settings.allKeys()) {
             QVERIFY2(settings.value(key).toString() != "s3", qPrintable(key));
         }
+        // Dropped links fill the dialog; a lone CreditLens policy URL suggests its reference.
+        const cl::ServerChoice base{"http://old/policy", "http://old/reference", "/tok", "t"};
+        auto one = cl::ServerDialog::withDroppedUrls(base, {"http://gpu:8400/policy"});
+        QCOMPARE(one.policyUrl, QString("http://gpu:8400/policy"));
+        QCOMPARE(one.referenceUrl, QString("http://gpu:8400/reference"));
+        QCOMPARE(one.tokenizerDir, QString("/tok"));
+        auto vllm = cl::ServerDialog::withDroppedUrls(base, {"http://gpu:8000/dpo-lora"});
+        QCOMPARE(vllm.referenceUrl, QString("http://old/reference"));
+        auto two = cl::ServerDialog::withDroppedUrls(base, {"http://a/p", "http://a/r"});
+        QCOMPARE(two.referenceUrl, QString("http://a/r"));
     }
 
     void remotePairScoresAsTheFoldersDo() {

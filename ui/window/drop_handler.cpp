@@ -32,6 +32,13 @@ DropHandler::Kind DropHandler::classify(const QString& path) {
 DropHandler::Plan DropHandler::plan(const QList<QUrl>& urls) {
     Plan plan;
     for (const QUrl& url : urls) {
+        if (!url.isLocalFile()) {
+            // Not a path: "" would have resolved to the working folder.
+            if (url.scheme() == "http" || url.scheme() == "https") {
+                plan.serverUrls << url.toString();
+            }
+            continue;
+        }
         const QString path = QFileInfo(url.toLocalFile()).absoluteFilePath();
         switch (const Kind kind = classify(path)) {
         case Kind::ModelFolder:
@@ -81,6 +88,9 @@ bool DropHandler::eventFilter(QObject* watched, QEvent* event) {
     }
     if (!p.modelFolders.isEmpty()) {
         emit modelFoldersDropped(p.modelFolders);
+    }
+    if (!p.serverUrls.isEmpty()) {
+        emit serverUrlsDropped(p.serverUrls);
     }
     drop->acceptProposedAction();
     return true;

@@ -3,7 +3,8 @@
 // model; any other folder, and a file that is neither a session nor a preference file, is a
 // training log for the Training Curves view. A ".clsession" file is a session, a ".jsonl" file
 // that parses as preference pairs opens in the compare panel, and any other file that parses
-// as a session is one too. Installed as an event filter on the window. GUI thread only.
+// as a session is one too. An http(s) link is a model on a server (issue #16); other non-local
+// links are ignored. Installed as an event filter on the window. GUI thread only.
 
 #include <QList>
 #include <QObject>
@@ -29,6 +30,7 @@ public:
         QList<QPair<Kind, QString>> files; ///< Session or PreferencePairs
         QStringList logs;
         QStringList modelFolders;
+        QStringList serverUrls; ///< http(s) links, as dropped
     };
     static Plan plan(const QList<QUrl>& urls);
 
@@ -42,6 +44,8 @@ signals:
     void preferencesDropped(const QString& path);
     void logsDropped(const QStringList& paths);
     void modelFoldersDropped(const QStringList& folders);
+    /// http(s) links (a policy URL, perhaps its reference's too), after the rest.
+    void serverUrlsDropped(const QStringList& urls);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

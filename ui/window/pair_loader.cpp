@@ -73,11 +73,11 @@ void PairLoader::chooseFolder(bool policy) {
     this->start();
 }
 
-void PairLoader::chooseServers() {
+void PairLoader::chooseServers(const QStringList& urls) {
     ServerDialog dialog(m_dialogParent);
     ServerChoice kept = dialog.choice();
     kept.token = m_serverToken;
-    dialog.setChoice(kept);
+    dialog.setChoice(ServerDialog::withDroppedUrls(kept, urls));
     if (dialog.exec() != QDialog::Accepted) {
         return;
     }

@@ -39,8 +39,9 @@ public:
     /// File → Open policy/reference: a folder dialog, then a load if both sides are known.
     void chooseFolder(bool policy);
     /// File → Open models on a server…: the URL dialog (ServerDialog), then a load of the two
-    /// URLs with its token and tokenizer folder. The token is kept for this run only.
-    void chooseServers();
+    /// URLs with its token and tokenizer folder. The token is kept for this run only. `urls`
+    /// (dropped links) fill the dialog (ServerDialog::withDroppedUrls).
+    void chooseServers(const QStringList& urls = {});
 
     /// After EngineClient::loaded: applies the template (the model's default with its reason,
     /// or the session's, kept) and the texts open() was given, then forgets them.

@@ -109,6 +109,19 @@ void ServerDialog::remember() const {
     settings.setValue(kTokenizerKey, c.tokenizerDir);
 }
 
+ServerChoice ServerDialog::withDroppedUrls(ServerChoice base, const QStringList& urls) {
+    if (urls.isEmpty()) {
+        return base;
+    }
+    base.policyUrl = urls[0];
+    if (urls.size() > 1) {
+        base.referenceUrl = urls[1];
+    } else if (urls[0].endsWith("/policy")) {
+        base.referenceUrl = urls[0].chopped(6) + "reference";
+    }
+    return base;
+}
+
 void ServerDialog::validate() {
     m_problem.clear();
     const ServerChoice c = choice();

@@ -8,6 +8,7 @@
 
 #include <QDialog>
 #include <QString>
+#include <QStringList>
 
 class QLabel;
 class QLineEdit;
@@ -36,6 +37,10 @@ public:
 
     /// Stores the URLs and folder for next time (not the token).
     void remember() const;
+
+    /// `base` with dropped links: the policy, then the reference; a lone http://H:P/policy
+    /// suggests http://H:P/reference (a CreditLens server's pair).
+    static ServerChoice withDroppedUrls(ServerChoice base, const QStringList& urls);
 
 private:
     void validate();
