@@ -8,7 +8,9 @@
 #include "core/engine/beam_search.h"
 #include "core/engine/model.h"
 #include "core/engine/reward_scorer.h"
+#include "core/engine/safetensors_file.h"
 #include "core/engine/sequence.h"
+#include "torch_save.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -58,6 +60,7 @@ private slots:
     void oneBatch_data() { logprobs_data(); }
     void oneBatch();
     void baseResolution();
+    void adapterModelBin();
     void referenceWarnings();
     void refusals_data();
     void refusals();
@@ -217,6 +220,48 @@ void TestLora::oneBatch() {
     QVERIFY(dp.report(name + " batched policy row vs alone", cl::tol::kLogprobMaxF32VsF32));
     QVERIFY(dr.report(name + " batched base row vs the base alone", cl::tol::kLogprobMaxF32VsF32));
     QVERIFY(rows.report(name + " next-token rows (vocabulary)", cl::tol::kLogprobMaxF32VsF32));
+}
+
+void TestLora::adapterModelBin() {
+    CL_REQUIRE_FIXTURES();
+    // Older peft saves adapter_model.bin (torch.save of the state dict). The fixture adapter's
+    // own tensors written that way must give the model the safetensors file gives.
+    QTemporaryDir tmp;
+    const fs::path src = cl::test::fixtureStd("models/lora_llama_gqa_r8");
+    const fs::path dst = fs::path(tmp.path().toStdString()) / "lora_bin";
+    fs::create_directories(dst);
+    fs::copy_file(src / "adapter_config.json", dst / "adapter_config.json");
+    auto st = cl::SafetensorsFile::open((src / "adapter_model.safetensors").string());
+    QVERIFY2(st.ok(), st.ok() ? "" : st.error().c_str());
+    std::vector<cl::test::torch_save::SavedTensor> tensors;
+    for (const auto& [name, e] : st.value()->tensors()) {
+        tensors.push_back({name, e.dtype, e.shape,
+                           std::string(reinterpret_cast<const char*>(e.data), e.end - e.begin)});
+    }
+    std::ofstream((dst / "adapter_model.bin").string(), std::ios::binary)
+        << cl::test::torch_save::stateDict(tensors);
+    cl::LoadOptions options;
+    options.baseDir = cl::test::fixtureStd("models/llama_gqa"); // the copy has no sibling base
+    auto bin = cl::Model::load(dst.string(), options);
+    QVERIFY2(bin.ok(), bin.ok() ? "" : bin.error().c_str());
+    QVERIFY(bin.value()->info().adapter.has_value());
+    QCOMPARE(bin.value()->info().adapter->fileFormat, std::string("pytorch_zip"));
+    auto safetensors = cl::Model::load(src.string());
+    QVERIFY(safetensors.ok());
+    QCOMPARE(bin.value()->info().adapter->adaptedModules,
+             safetensors.value()->info().adapter->adaptedModules);
+    QCOMPARE(bin.value()->info().adapter->parameters,
+             safetensors.value()->info().adapter->parameters);
+    const std::vector<int32_t> ids = {1, 17, 42, 5, 99, 3, 64, 7, 12, 30};
+    const auto a = bin.value()->logprobs(ids), b = safetensors.value()->logprobs(ids);
+    QVERIFY(a.ok() && b.ok());
+    cl::tol::DiffStats same;
+    for (size_t i = 0; i < a->size(); ++i) {
+        same.add((*a)[i], (*b)[i]);
+    }
+    QVERIFY(same.report("adapter_model.bin vs .safetensors", cl::tol::kSameFloatsInDouble));
+    const json ref = cl::test::readJsonFile(cl::test::fixtureStd("refs/lora_llama_gqa_r8.json"));
+    cl::test::checkLogprobSequences(*bin.value(), ref, "lora_llama_gqa_r8 (.bin)");
 }
 
 void TestLora::baseResolution() {

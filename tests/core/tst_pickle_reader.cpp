@@ -6,6 +6,7 @@
 #include "core/engine/checkpoint.h"
 #include "core/engine/pickle_reader.h"
 #include "core/engine/torch_pickle_file.h"
+#include "torch_save.h"
 
 #include <QCryptographicHash>
 #include <QTemporaryDir>
@@ -32,36 +33,15 @@ std::string readBytes(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// --- pickle bytes, written by hand (CPython Lib/pickletools.py) ------------------------------
-std::string u32(uint32_t v) {
-    std::string s;
-    for (int i = 0; i < 4; ++i) {
-        s += static_cast<char>((v >> (8 * i)) & 0xff);
-    }
-    return s;
-}
-std::string u16(uint16_t v) { return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
-std::string str(const std::string& s) { return "X" + u32(static_cast<uint32_t>(s.size())) + s; }
-std::string int64(int64_t v) { // LONG1 with 8 bytes
-    std::string s = "\x8a\x08";
-    for (int i = 0; i < 8; ++i) {
-        s += static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff);
-    }
-    return s;
-}
-std::string intTuple(const std::vector<int64_t>& v) {
-    std::string s = "(";
-    for (int64_t x : v) {
-        s += int64(x);
-    }
-    return s + "t";
-}
+// --- pickle bytes, written by hand (torch_save.h) ------------------------------------------
+using namespace cl::test::torch_save;
 
 /// {'w': _rebuild_tensor_v2(storage '0' of `numel` floats, 0, shape, stride, False, OrderedDict())}
 std::string stateDictPickle(int64_t numel, const std::vector<int64_t>& shape,
                             const std::vector<int64_t>& stride, bool legacy) {
-    std::string pid = "(" + str("storage") + "ctorch\nFloatStorage\n" + str("0") + str("cpu") +
-                      int64(numel) + (legacy ? "N" : "") + "t";
+    std::string pid = "("; // appended: see torch_save.h str()
+    pid += str("storage") + "ctorch\nFloatStorage\n" + str("0") + str("cpu") + int64(numel) +
+           (legacy ? "N" : "") + "t";
     return std::string("\x80\x02}") + str("w") + "ctorch._utils\n_rebuild_tensor_v2\n(" + pid +
            "QK\x00"s + intTuple(shape) + intTuple(stride) +
            "\x89" "ccollections\nOrderedDict\n)Rt" "Rs.";
@@ -78,36 +58,6 @@ std::string legacyFile(int64_t numel, const std::vector<int64_t>& shape,
     s += int64(static_cast<int64_t>(data.size())).substr(2);
     s += std::string(reinterpret_cast<const char*>(data.data()), data.size() * 4);
     return s;
-}
-
-uint32_t crc32(const std::string& s) {
-    uint32_t c = 0xffffffffu;
-    for (unsigned char b : s) {
-        c ^= b;
-        for (int k = 0; k < 8; ++k) {
-            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
-        }
-    }
-    return ~c;
-}
-
-/// A stored (uncompressed) zip archive (PKWARE APPNOTE 4.3), as torch.save writes one.
-std::string zipFile(const std::vector<std::pair<std::string, std::string>>& records) {
-    std::string out, central;
-    for (const auto& [name, data] : records) {
-        const uint32_t offset = static_cast<uint32_t>(out.size());
-        const std::string common = u16(20) + u16(0) + u16(0) + u16(0) + u16(0x21) +
-                                   u32(crc32(data)) + u32(static_cast<uint32_t>(data.size())) +
-                                   u32(static_cast<uint32_t>(data.size())) +
-                                   u16(static_cast<uint16_t>(name.size()));
-        out += u32(0x04034b50) + common + u16(0) + name + data;
-        central += u32(0x02014b50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u16(0) +
-                   u32(0) + u32(offset) + name;
-    }
-    const uint32_t cdOffset = static_cast<uint32_t>(out.size());
-    const uint16_t n = static_cast<uint16_t>(records.size());
-    return out + central + u32(0x06054b50) + u16(0) + u16(0) + u16(n) + u16(n) +
-           u32(static_cast<uint32_t>(central.size())) + u32(cdOffset) + u16(0);
 }
 
 std::string floats(const std::vector<float>& v) {
