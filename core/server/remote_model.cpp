@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <mutex>
 
 using nlohmann::json;
 
@@ -128,6 +129,21 @@ struct RemoteModel::Impl {
     bool lastTransient = false;
     int64_t lastCached = 0;
     ModelInfo info;
+    std::mutex flightMutex;              // guards inFlight against abort() from another thread
+    httplib::Client* inFlight = nullptr; // the client of the POST running now, if any
+
+    /// POST on a client abort() can stop: its socket is shut down, and the call returns.
+    httplib::Result post(const std::string& path, const json& body) {
+        httplib::Client c = client();
+        {
+            std::lock_guard lock(flightMutex);
+            inFlight = &c;
+        }
+        auto r = c.Post(path, body.dump(), "application/json");
+        std::lock_guard lock(flightMutex);
+        inFlight = nullptr;
+        return r;
+    }
 
     httplib::Client client() const {
         httplib::Client c(where.host, where.port);
@@ -222,8 +238,7 @@ Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& id
         request["creditlens_ranks"] = false; // the log-probs alone: no head row per position
         request["creditlens_from"] = from;   // and only where they are needed
     }
-    httplib::Client c = m_impl->client();
-    auto r = c.Post("/v1/completions", request.dump(), "application/json");
+    auto r = m_impl->post("/v1/completions", request);
     m_impl->lastTransient = !r || r->status >= 500;
     if (!r || r->status != 200) {
         return Error{m_impl->failure(r, "scoring " + std::to_string(ids.size()) + " tokens")};
@@ -256,8 +271,7 @@ Result<json> RemoteModel::callCreditLens(const std::string& path, const json& re
         return Error{m_impl->url + " is not a CreditLens server: " + what +
                      " runs on one (creditlens-cli serve)"};
     }
-    httplib::Client c = m_impl->client();
-    auto r = c.Post(path, request.dump(), "application/json");
+    auto r = m_impl->post(path, request);
     m_impl->lastTransient = !r || r->status >= 500;
     if (!r || r->status != 200) {
         return Error{m_impl->failure(r, what)};
@@ -279,6 +293,13 @@ const std::string& RemoteModel::servedName() const {
 
 std::string RemoteModel::endpoint() const {
     return m_impl->where.host + ":" + std::to_string(m_impl->where.port);
+}
+
+void RemoteModel::abort() {
+    std::lock_guard lock(m_impl->flightMutex);
+    if (m_impl->inFlight) {
+        m_impl->inFlight->stop(); // httplib: shuts the socket down; the POST errors out
+    }
 }
 
 int64_t RemoteModel::lastCachedTokens() const {

@@ -47,6 +47,10 @@ public:
     /// log p(ids[i] | ids[<i]) for every i >= from (the others NaN; entry 0 always NaN), float32
     /// values as double. A CreditLens server computes only those; vLLM all of them.
     Result<std::vector<double>> logprobs(const std::vector<int32_t>& ids, int64_t from = 0);
+    /// Any thread: stops the logprobs() or callCreditLens() running now (its socket is shut
+    /// down; the call returns an error at once instead of waiting for the server). The server
+    /// may still finish the work; nothing else changes.
+    void abort();
     /// Whether the last logprobs() failed in a way another try may not: no answer, or a 5xx
     /// (503: the server's queue is full). A 4xx is about the request and stays an error.
     bool lastFailureTransient() const;

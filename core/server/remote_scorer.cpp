@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 namespace cl::server {
 
@@ -67,12 +68,14 @@ struct RemoteScorer::Impl {
         auto lpPolicy = policy->logprobs(seq.ids, seq.responseStart);
         if (!lpPolicy) {
             transient = policy->lastFailureTransient();
-            return Error{"policy: " + lpPolicy.error()};
+            return cancelledSince(ticket) ? Error{kCancelledMessage}
+                                          : Error{"policy: " + lpPolicy.error()};
         }
         auto lpRef = reference->logprobs(seq.ids, seq.responseStart);
         if (!lpRef) {
             transient = reference->lastFailureTransient();
-            return Error{"reference: " + lpRef.error()};
+            return cancelledSince(ticket) ? Error{kCancelledMessage}
+                                          : Error{"reference: " + lpRef.error()};
         }
         if (cancelledSince(ticket)) {
             return Error{kCancelledMessage}; // superseded while the servers answered
@@ -208,6 +211,36 @@ Status oneCreditLensServer(const RemoteModel& policy, const RemoteModel& referen
     return Ok{};
 }
 
+/// While alive, watches a caller's cancel flag (a beam panel's) and aborts `model`'s request
+/// in flight when it is set: the HTTP call has no flag of its own to poll.
+class AbortOnFlag {
+public:
+    AbortOnFlag(const std::atomic<bool>* flag, RemoteModel& model) {
+        if (!flag) {
+            return;
+        }
+        m_watch = std::thread([this, flag, &model] {
+            while (!m_done.load()) {
+                if (flag->load()) {
+                    model.abort();
+                    return;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        });
+    }
+    ~AbortOnFlag() {
+        m_done.store(true);
+        if (m_watch.joinable()) {
+            m_watch.join();
+        }
+    }
+
+private:
+    std::atomic<bool> m_done{false};
+    std::thread m_watch;
+};
+
 /// The ids that end a hypothesis on the server: the options' own, else the policy's; with a
 /// stop string, also its one token. A sentence for a stop string of several tokens.
 Result<std::vector<int32_t>> remoteEosIds(const BeamOptions& options, const ModelInfo& policy,
@@ -255,15 +288,19 @@ Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int3
     if (!report(progress, stage, 0, 1)) {
         return Error{kCancelledMessage};
     }
-    auto body = policy.callCreditLens("/creditlens/v1/beam",
-                                      beamRequest(promptIds, options, *eos, m_impl->beta),
-                                      "beam search");
-    if (!body) {
-        m_impl->transient = policy.lastFailureTransient();
-        return Error{body.error()};
+    Result<nlohmann::json> body = Error{"not run"};
+    {
+        AbortOnFlag watch(cancel, policy);
+        body = policy.callCreditLens("/creditlens/v1/beam",
+                                     beamRequest(promptIds, options, *eos, m_impl->beta),
+                                     "beam search");
     }
     if (m_impl->cancelledSince(ticket) || (cancel && cancel->load())) {
         return Error{kCancelledMessage};
+    }
+    if (!body) {
+        m_impl->transient = policy.lastFailureTransient();
+        return Error{body.error()};
     }
     auto beams = parseBeamReply(*body);
     if (!beams) {
@@ -322,12 +359,12 @@ Result<Alternatives> RemoteScorer::alternatives(const ScoreRequest& request, int
         alternativesRequest(context, seq->ids[static_cast<size_t>(abs)], k, m_impl->beta,
                             tokenizer.vocabSize()),
         "the alternatives");
+    if (m_impl->cancelledSince(ticket)) {
+        return Error{kCancelledMessage};
+    }
     if (!body) {
         m_impl->transient = policy.lastFailureTransient();
         return Error{body.error()};
-    }
-    if (m_impl->cancelledSince(ticket)) {
-        return Error{kCancelledMessage};
     }
     auto out = parseAlternativesReply(*body, position, k);
     if (!out) {
@@ -358,7 +395,9 @@ void RemoteScorer::setBeta(double beta) {
 }
 
 void RemoteScorer::cancel() {
-    m_impl->cancelGeneration.fetch_add(1);
+    m_impl->cancelGeneration.fetch_add(1); // first: the aborted call then reads as cancelled
+    m_impl->policy->abort();
+    m_impl->reference->abort();
 }
 
 uint64_t RemoteScorer::cancelTicket() const {

@@ -55,7 +55,8 @@ public:
     const ModelInfo& referenceInfo() const override;
     double beta() const override;
     void setBeta(double beta) override;
-    /// A request in flight finishes; its result is then dropped as cancelled.
+    /// Any thread: a request in flight is aborted (its socket shut down) and its call returns
+    /// Error{kCancelledMessage} at once; the server may still finish the work.
     void cancel() override;
     uint64_t cancelTicket() const override;
     void resetCache() override {} ///< the servers' prefix caches are theirs

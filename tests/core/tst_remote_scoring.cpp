@@ -136,6 +136,7 @@ private slots:
     void alternativesThroughServerEqualLocal();
     void vllmLoraPairEqualsLocal();
     void tokenGoesWithEveryRequest();
+    void cancelAbortsARequestInFlight();
     void poolRetriesOnAnotherServer();
     void poolReportsLinesThatKeepFailing();
     void sentences();
@@ -520,6 +521,83 @@ void TestRemoteScoring::tokenGoesWithEveryRequest() {
     auto scored = remote.value()->scoreIds({{1, 2, 3}, {4, 5}});
     QVERIFY2(scored.ok(), scored.ok() ? "" : scored.error().c_str());
     QCOMPARE(scored->tokens.size(), size_t(2));
+}
+
+/// A CreditLens-looking server whose /v1/completions and /creditlens/v1/beam hold every request
+/// until released: a GPU host that stopped answering.
+struct HangingServer {
+    httplib::Server http;
+    std::thread thread;
+    int port = 0;
+    std::atomic<int> entered{0};
+    std::atomic<bool> released{false};
+
+    HangingServer() {
+        http.Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
+            const json cards = {{{"id", "policy"}, {"object", "model"}, {"owned_by", "creditlens"}},
+                                {{"id", "reference"}, {"object", "model"}, {"owned_by", "creditlens"}}};
+            res.set_content(json{{"object", "list"}, {"data", cards}}.dump(), "application/json");
+        });
+        auto hold = [this](const httplib::Request&, httplib::Response& res) {
+            ++entered;
+            for (int i = 0; i < 3000 && !released.load(); ++i) { // at most 30 s
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            res.status = 503;
+        };
+        http.Post("/v1/completions", hold);
+        http.Post("/creditlens/v1/beam", hold);
+        port = http.bind_to_any_port("127.0.0.1");
+        thread = std::thread([this] { http.listen_after_bind(); });
+    }
+    ~HangingServer() {
+        released = true;
+        http.stop();
+        thread.join();
+    }
+};
+
+void TestRemoteScoring::cancelAbortsARequestInFlight() {
+    // The engine thread must not wait on a server that stopped answering once the user cancels
+    // (the GUI's Cancel, or a newer edit): the socket is shut down and the call returns, while
+    // the server still holds the request.
+    HangingServer server;
+    cl::server::RemoteOptions options;
+    options.tokenizerDir = kDemo + "policy";
+    auto remote = cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                    url(server.port, "reference"), options);
+    QVERIFY2(remote.ok(), remote.ok() ? "" : remote.error().c_str());
+    cl::server::RemoteScorer& scorer = *remote.value();
+
+    std::atomic<bool> done{false};
+    cl::Result<cl::ResponseScore> scored = cl::Error{"not run"};
+    std::thread scoring([&] {
+        scored = scorer.scoreIds({{1, 2, 3}, {4, 5}});
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(server.entered.load() == 1, 10000);
+    scorer.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 10000);
+    QVERIFY(!server.released.load()); // it returned while the server still held the request
+    scoring.join();
+    QVERIFY(!scored.ok());
+    QCOMPARE(scored.error(), std::string(cl::kCancelledMessage));
+
+    // A beam search follows its caller's cancel flag (the Beam panel's) the same way.
+    std::atomic<bool> flag{false};
+    done = false;
+    cl::Result<std::vector<cl::ScoredBeam>> beams = cl::Error{"not run"};
+    std::thread searching([&] {
+        beams = scorer.searchBeams({1, 2, 3}, {}, {}, &flag);
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(server.entered.load() == 2, 10000);
+    flag = true;
+    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 10000);
+    QVERIFY(!server.released.load());
+    searching.join();
+    QVERIFY(!beams.ok());
+    QCOMPARE(beams.error(), std::string(cl::kCancelledMessage));
 }
 
 void TestRemoteScoring::sentences() {
