@@ -55,7 +55,7 @@ void serverRequest(const uint8_t* data, size_t size) {
     }
     if (auto a = server::parseAlternativesRequest(body, kLimits, error)) {
         if (!inVocabulary(a->context) || a->token < 0 || a->token >= kLimits.vocab || a->k < 1 ||
-            a->k > server::kMaxAlternatives || a->vocab < 1 || a->vocab > kLimits.vocab ||
+            a->k > server::kMaxAlternatives || a->vocab < 1 || a->vocab > INT32_MAX ||
             static_cast<int64_t>(a->context.size()) >= kLimits.context) {
             __builtin_trap();
         }

@@ -253,7 +253,9 @@ parseAlternativesRequest(const json& body, const ModelLimits& policy, ApiReply& 
     }
     if (!readInt(body, "token", 0, policy.vocab - 1, token, error) ||
         !readInt(body, "k", 1, kMaxAlternatives, r.k, error) ||
-        !readInt(body, "vocab", 1, policy.vocab, r.vocab, error) ||
+        // Clipped to the model's rows when ranked, as locally: a tokenizer may list more ids
+        // than the embedding has (a load warning), never fewer than it names.
+        !readInt(body, "vocab", 1, INT32_MAX, r.vocab, error) ||
         !readNumber(body, "beta", r.beta, error)) {
         return std::nullopt;
     }

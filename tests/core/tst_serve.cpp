@@ -71,6 +71,7 @@ private slots:
     void typingReusesPrefixCache();
     void cachedRanksFollowTheSequence();
     void logprobsWithoutRanks();
+    void alternativesEndpoint();
     void securityAnswers();
     void tokenRequired();
     void queueBoundGives503();
@@ -273,6 +274,33 @@ void TestServe::typingReusesPrefixCache() {
     QVERIFY(recomputed * 10 < total);
     QVERIFY2(d.report("typing served vs full forward", cl::tol::kLogprobMaxF32VsF32),
              qPrintable(d.describe("typing", 0)));
+}
+
+void TestServe::alternativesEndpoint() {
+    // The inspector's lists, ranked on the server; "vocab" (the client's tokenizer) limits the
+    // candidates and is clipped to the model's rows, as the local ranking does.
+    httplib::Client c = m_server->client();
+    auto ask = [&](int vocab) {
+        const json body = {{"prompt", {1, 2, 3}}, {"token", 4}, {"k", 7}, {"vocab", vocab}};
+        auto r = c.Post("/creditlens/v1/alternatives", body.dump(), "application/json");
+        return r && r->status == 200 ? json::parse(r->body) : json();
+    };
+    for (int vocab : {5, 100000}) {
+        const json out = ask(vocab);
+        QVERIFY2(out.is_object(), qPrintable(QString("vocab %1").arg(vocab)));
+        QCOMPARE(out["object"].get<std::string>(), std::string("creditlens.alternatives"));
+        const size_t expected = vocab == 5 ? 5 : 7;
+        QCOMPARE(out["by_policy"].size(), expected);
+        QCOMPARE(out["by_reward"].size(), expected);
+        double previous = 1.0;
+        for (const json& a : out["by_policy"]) {
+            QVERIFY(a["id"].get<int>() < std::min(vocab, 1000));
+            QVERIFY(a["logp_policy"].get<double>() <= previous); // most likely first
+            previous = a["logp_policy"].get<double>();
+            QCOMPARE(a["reward"].get<double>(),
+                     0.1 * (a["logp_policy"].get<double>() - a["logp_ref"].get<double>()));
+        }
+    }
 }
 
 void TestServe::securityAnswers() {
