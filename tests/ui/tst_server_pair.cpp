@@ -98,6 +98,11 @@ private slots:
         dialog.setChoice({"http://gpu:8400/policy", "https://gpu:8400/reference", "", ""});
         QVERIFY2(dialog.problem().contains("SSH tunnel"), qPrintable(dialog.problem()));
         QVERIFY(!ok->isEnabled());
+        const QByteArray shots = qgetenv("CREDITLENS_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) { // for people to look at, as tst_screenshots keeps its PNGs
+            dialog.adjustSize();
+            QVERIFY(dialog.grab().save(QString::fromLocal8Bit(shots) + "/server_dialog.png"));
+        }
         dialog.setChoice({"http://tok@gpu:8400/policy", "http://gpu:8400/reference", "", ""});
         QVERIFY(dialog.problem().startsWith("Policy: "));
         dialog.setChoice({"http://gpu:8400/policy", "http://gpu:8400/reference", "/tok", "s3"});
