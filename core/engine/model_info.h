@@ -72,7 +72,7 @@ struct LoadOptions {
     bool checkMemory = true;
     /// The ways out that sentence names (empty: the command line's flags, kCliMemoryAdvice);
     /// the GUI names its own.
-    std::string memoryAdvice;
+    std::string memoryAdvice = {}; // "= {}": aggregate inits that stop earlier stay warning-free
     /// Convert bf16/f16 weights to f32 at load instead of keeping them as stored (issue #19): the
     /// old path, twice the memory; kept for comparisons (tests, large_model_bench).
     bool upcastHalfWeights = false;

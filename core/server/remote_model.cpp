@@ -196,6 +196,9 @@ Result<std::unique_ptr<RemoteModel>> RemoteModel::connect(const std::string& url
     impl->where = *where;
     impl->token = token;
     httplib::Client c = impl->client();
+    // A model list is instant on a live server: a host that accepts the connection but does not
+    // answer holds a load (which nothing can cancel yet) for 30 s, not the scoring timeout.
+    c.set_read_timeout(30, 0);
     auto r = c.Get("/v1/models");
     if (!r || r->status != 200) {
         return Error{impl->failure(r, "listing the models (GET /v1/models)")};

@@ -21,6 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <memory>
+
 namespace {
 
 const std::string kDemo = CREDITLENS_SOURCE_DIR "/resources/demo/";
@@ -52,18 +55,24 @@ cl::ResponseScore scoreOnce(cl::EngineClient& engine, const cl::ScoreRequest& re
 /// runBeamSearch on the engine thread, as the Beam panel runs it.
 cl::Result<std::vector<cl::ScoredBeam>> beamsOn(cl::EngineClient& engine,
                                                 const std::string& prompt) {
-    cl::Result<std::vector<cl::ScoredBeam>> out = cl::Error{"not run"};
-    bool done = false;
+    // Shared with the job, which may outlive a timed-out wait.
+    struct Outcome {
+        cl::Result<std::vector<cl::ScoredBeam>> beams = cl::Error{"not run"};
+        std::atomic<bool> done{false};
+    };
+    auto outcome = std::make_shared<Outcome>();
     cl::BeamOptions options;
     options.width = 3;
     options.numReturn = 2;
     options.maxNewTokens = 10;
-    engine.runJob([&](cl::PairScorer* scorer) {
-        out = cl::runBeamSearch(scorer, prompt, "tldr", options);
-        QMetaObject::invokeMethod(&engine, [&] { done = true; });
+    engine.runJob([outcome, prompt, options](cl::PairScorer* scorer) {
+        outcome->beams = cl::runBeamSearch(scorer, prompt, "tldr", options);
+        outcome->done = true;
     });
-    QTest::qWaitFor([&] { return done; }, 60000);
-    return out;
+    if (!QTest::qWaitFor([&] { return outcome->done.load(); }, 60000)) {
+        return cl::Error{"the beam search did not finish within 60 s"};
+    }
+    return outcome->beams;
 }
 
 } // namespace
