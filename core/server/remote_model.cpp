@@ -1,5 +1,8 @@
 #include "core/server/remote_model.h"
 
+#include "core/common/progress.h"
+#include "core/server/flag_watch.h"
+
 #include <httplib.h>
 
 #include <cmath>
@@ -186,7 +189,8 @@ RemoteModel::RemoteModel(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
 RemoteModel::~RemoteModel() = default;
 
 Result<std::unique_ptr<RemoteModel>> RemoteModel::connect(const std::string& url,
-                                                          const std::string& token) {
+                                                          const std::string& token,
+                                                          const std::atomic<bool>* cancel) {
     auto where = parseModelUrl(url);
     if (!where) {
         return Error{where.error()};
@@ -199,7 +203,13 @@ Result<std::unique_ptr<RemoteModel>> RemoteModel::connect(const std::string& url
     // A model list is instant on a live server: a host that accepts the connection but does not
     // answer holds a load (which nothing can cancel yet) for 30 s, not the scoring timeout.
     c.set_read_timeout(30, 0);
-    auto r = c.Get("/v1/models");
+    auto r = [&] {
+        FlagWatch watch(cancel, [&c] { c.stop(); }); // the GUI's Cancel during a load
+        return c.Get("/v1/models");
+    }();
+    if (cancel && cancel->load()) {
+        return Error{kCancelledMessage};
+    }
     if (!r || r->status != 200) {
         return Error{impl->failure(r, "listing the models (GET /v1/models)")};
     }
@@ -255,13 +265,20 @@ Result<std::vector<double>> RemoteModel::logprobs(const std::vector<int32_t>& id
     return lps;
 }
 
-Result<std::string> RemoteModel::tokenizerFile(const std::string& file) {
+Result<std::string> RemoteModel::tokenizerFile(const std::string& file,
+                                               const std::atomic<bool>* cancel) {
     if (!m_impl->creditLens) {
         return Error{m_impl->url + " is not a CreditLens server and serves no tokenizer files; "
                                    "give the tokenizer's folder (--tokenizer DIR)"};
     }
     httplib::Client c = m_impl->client();
-    auto r = c.Get(("/creditlens/v1/tokenizer/" + file).c_str());
+    auto r = [&] {
+        FlagWatch watch(cancel, [&c] { c.stop(); });
+        return c.Get(("/creditlens/v1/tokenizer/" + file).c_str());
+    }();
+    if (cancel && cancel->load()) {
+        return Error{kCancelledMessage};
+    }
     if (!r || r->status != 200) {
         return Error{m_impl->failure(r, "fetching " + file)};
     }

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,8 +42,10 @@ public:
     ~RemoteModel();
     /// Asks GET /v1/models and checks that the URL's model is served; the sentence names the
     /// served ones otherwise, and says 401 when the token is missing or wrong.
+    /// `cancel` (optional, set by another thread) stops the exchange: Error{kCancelledMessage}.
     static Result<std::unique_ptr<RemoteModel>> connect(const std::string& url,
-                                                        const std::string& token);
+                                                        const std::string& token,
+                                                        const std::atomic<bool>* cancel = nullptr);
 
     /// log p(ids[i] | ids[<i]) for every i >= from (the others NaN; entry 0 always NaN), float32
     /// values as double. A CreditLens server computes only those; vLLM all of them.
@@ -61,7 +64,8 @@ public:
 
     /// A tokenizer file from a CreditLens server (GET /creditlens/v1/tokenizer/<file>); a
     /// sentence when the server is not a CreditLens one or does not have the file.
-    Result<std::string> tokenizerFile(const std::string& file);
+    Result<std::string> tokenizerFile(const std::string& file,
+                                      const std::atomic<bool>* cancel = nullptr);
 
     /// One of a CreditLens server's own endpoints (POST /creditlens/v1/beam, beam_api.h;
     /// /creditlens/v1/alternatives, alternatives_api.h): its reply body, or a sentence (not a

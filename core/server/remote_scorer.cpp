@@ -2,6 +2,7 @@
 
 #include "core/engine/response_score.h"
 #include "core/server/remote_alternatives.h"
+#include "core/server/flag_watch.h"
 #include "core/server/remote_beams.h"
 #include "core/server/remote_model.h"
 #include "core/text/chat_template/chat_template.h"
@@ -12,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <thread>
 
 namespace cl::server {
 
@@ -94,7 +94,7 @@ struct RemoteScorer::Impl {
 namespace {
 
 /// The CreditLens server's tokenizer files in a fresh temporary folder.
-Result<fs::path> fetchTokenizer(RemoteModel& server) {
+Result<fs::path> fetchTokenizer(RemoteModel& server, const std::atomic<bool>* cancel) {
     std::string pattern = (fs::temp_directory_path() / "creditlens-tokenizer-XXXXXX").string();
     if (!mkdtemp(pattern.data())) {
         return Error{"cannot create a temporary folder for the server's tokenizer"};
@@ -103,7 +103,12 @@ Result<fs::path> fetchTokenizer(RemoteModel& server) {
     bool vocabulary = false; // tokenizer.json or tokenizer.model: the others only configure it
     for (const std::string file : {"tokenizer.json", "tokenizer.model", "tokenizer_config.json",
                                    "special_tokens_map.json", "generation_config.json"}) {
-        auto data = server.tokenizerFile(file);
+        auto data = server.tokenizerFile(file, cancel);
+        if (cancel && cancel->load()) {
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+            return Error{kCancelledMessage};
+        }
         if (!data) {
             continue; // a folder holds some of these, never all
         }
@@ -131,13 +136,15 @@ Result<std::unique_ptr<RemoteScorer>> RemoteScorer::connect(const std::string& p
                                                             const std::string& referenceUrl,
                                                             const RemoteOptions& options) {
     auto impl = std::make_unique<Impl>();
-    auto policy = RemoteModel::connect(policyUrl, options.token);
+    auto policy = RemoteModel::connect(policyUrl, options.token, options.cancel);
     if (!policy) {
-        return Error{"policy: " + policy.error()};
+        return Error{policy.error() == kCancelledMessage ? policy.error()
+                                                         : "policy: " + policy.error()};
     }
-    auto reference = RemoteModel::connect(referenceUrl, options.token);
+    auto reference = RemoteModel::connect(referenceUrl, options.token, options.cancel);
     if (!reference) {
-        return Error{"reference: " + reference.error()};
+        return Error{reference.error() == kCancelledMessage ? reference.error()
+                                                            : "reference: " + reference.error()};
     }
     impl->policy = std::move(policy.value());
     impl->reference = std::move(reference.value());
@@ -148,11 +155,14 @@ Result<std::unique_ptr<RemoteScorer>> RemoteScorer::connect(const std::string& p
     if (dir.empty()) {
         // Without a tokenizer, ids still score (as RewardScorer does); text asks for one.
         auto fetched = impl->policy->isCreditLens()
-                           ? fetchTokenizer(*impl->policy)
+                           ? fetchTokenizer(*impl->policy, options.cancel)
                            : Result<fs::path>(Error{
                                  policyUrl + " is not a CreditLens server and serves no "
                                              "tokenizer; give the tokenizer's folder "
                                              "(--tokenizer DIR)"});
+        if (!fetched && fetched.error() == kCancelledMessage) {
+            return Error{kCancelledMessage};
+        }
         if (!fetched) {
             impl->tokenizerError = fetched.error();
             return std::unique_ptr<RemoteScorer>(new RemoteScorer(std::move(impl)));
@@ -211,36 +221,6 @@ Status oneCreditLensServer(const RemoteModel& policy, const RemoteModel& referen
     return Ok{};
 }
 
-/// While alive, watches a caller's cancel flag (a beam panel's) and aborts `model`'s request
-/// in flight when it is set: the HTTP call has no flag of its own to poll.
-class AbortOnFlag {
-public:
-    AbortOnFlag(const std::atomic<bool>* flag, RemoteModel& model) {
-        if (!flag) {
-            return;
-        }
-        m_watch = std::thread([this, flag, &model] {
-            while (!m_done.load()) {
-                if (flag->load()) {
-                    model.abort();
-                    return;
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            }
-        });
-    }
-    ~AbortOnFlag() {
-        m_done.store(true);
-        if (m_watch.joinable()) {
-            m_watch.join();
-        }
-    }
-
-private:
-    std::atomic<bool> m_done{false};
-    std::thread m_watch;
-};
-
 /// The ids that end a hypothesis on the server: the options' own, else the policy's; with a
 /// stop string, also its one token. A sentence for a stop string of several tokens.
 Result<std::vector<int32_t>> remoteEosIds(const BeamOptions& options, const ModelInfo& policy,
@@ -290,7 +270,7 @@ Result<std::vector<ScoredBeam>> RemoteScorer::searchBeams(const std::vector<int3
     }
     Result<nlohmann::json> body = Error{"not run"};
     {
-        AbortOnFlag watch(cancel, policy);
+        FlagWatch watch(cancel, [&policy] { policy.abort(); }); // the Beam panel's cancel
         body = policy.callCreditLens("/creditlens/v1/beam",
                                      beamRequest(promptIds, options, *eos, m_impl->beta),
                                      "beam search");

@@ -6,6 +6,7 @@
 
 #include "core/engine/pair_scorer.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,9 @@ namespace cl::server {
 struct RemoteOptions {
     std::string token;        ///< bearer token for both servers (CREDITLENS_TOKEN, --token)
     std::string tokenizerDir; ///< the tokenizer's folder; empty: fetched from a CreditLens server
+    /// Set by another thread (the GUI's Cancel): connecting stops, connect() returns
+    /// Error{kCancelledMessage}. Read only while connect() runs.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 class RemoteScorer : public PairScorer {

@@ -137,6 +137,7 @@ private slots:
     void vllmLoraPairEqualsLocal();
     void tokenGoesWithEveryRequest();
     void cancelAbortsARequestInFlight();
+    void cancelStopsConnecting();
     void poolRetriesOnAnotherServer();
     void poolReportsLinesThatKeepFailing();
     void sentences();
@@ -523,8 +524,9 @@ void TestRemoteScoring::tokenGoesWithEveryRequest() {
     QCOMPARE(scored->tokens.size(), size_t(2));
 }
 
-/// A CreditLens-looking server whose /v1/completions and /creditlens/v1/beam hold every request
-/// until released: a GPU host that stopped answering.
+/// A CreditLens-looking server whose /v1/completions and /creditlens/v1/beam (and with
+/// holdModels its /v1/models too) hold every request until released: a GPU host that stopped
+/// answering.
 struct HangingServer {
     httplib::Server http;
     std::thread thread;
@@ -532,12 +534,7 @@ struct HangingServer {
     std::atomic<int> entered{0};
     std::atomic<bool> released{false};
 
-    HangingServer() {
-        http.Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
-            const json cards = {{{"id", "policy"}, {"object", "model"}, {"owned_by", "creditlens"}},
-                                {{"id", "reference"}, {"object", "model"}, {"owned_by", "creditlens"}}};
-            res.set_content(json{{"object", "list"}, {"data", cards}}.dump(), "application/json");
-        });
+    explicit HangingServer(bool holdModels = false) {
         auto hold = [this](const httplib::Request&, httplib::Response& res) {
             ++entered;
             for (int i = 0; i < 3000 && !released.load(); ++i) { // at most 30 s
@@ -545,6 +542,16 @@ struct HangingServer {
             }
             res.status = 503;
         };
+        http.Get("/v1/models", [holdModels, hold](const httplib::Request& req,
+                                                  httplib::Response& res) {
+            if (holdModels) {
+                hold(req, res);
+                return;
+            }
+            const json cards = {{{"id", "policy"}, {"object", "model"}, {"owned_by", "creditlens"}},
+                                {{"id", "reference"}, {"object", "model"}, {"owned_by", "creditlens"}}};
+            res.set_content(json{{"object", "list"}, {"data", cards}}.dump(), "application/json");
+        });
         http.Post("/v1/completions", hold);
         http.Post("/creditlens/v1/beam", hold);
         port = http.bind_to_any_port("127.0.0.1");
@@ -598,6 +605,29 @@ void TestRemoteScoring::cancelAbortsARequestInFlight() {
     searching.join();
     QVERIFY(!beams.ok());
     QCOMPARE(beams.error(), std::string(cl::kCancelledMessage));
+}
+
+void TestRemoteScoring::cancelStopsConnecting() {
+    // Loading a pair by URL: the GUI's Cancel stops a server that accepts the connection but
+    // never lists its models, while the server still holds the request.
+    HangingServer server(true);
+    std::atomic<bool> cancel{false}, done{false};
+    cl::server::RemoteOptions options;
+    options.tokenizerDir = kDemo + "policy";
+    options.cancel = &cancel;
+    cl::Result<std::unique_ptr<cl::server::RemoteScorer>> connected = cl::Error{"not run"};
+    std::thread connecting([&] {
+        connected = cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                      url(server.port, "reference"), options);
+        done = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(server.entered.load() == 1, 10000);
+    cancel = true;
+    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 10000);
+    QVERIFY(!server.released.load());
+    connecting.join();
+    QVERIFY(!connected.ok());
+    QCOMPARE(connected.error(), std::string(cl::kCancelledMessage));
 }
 
 void TestRemoteScoring::sentences() {

@@ -135,9 +135,11 @@ void EngineWorker::load(const QString& policyDir, const QString& referenceDir) {
     try {
         if (server::isModelUrl(policyPath) || server::isModelUrl(referencePath)) {
             progress({"connecting to the servers", 0, 0});
-            result = connectServers(policyPath, referencePath,
-                                    {server::bearerToken(m_serverToken.toStdString()),
-                                     m_serverTokenizerDir.toStdString()});
+            server::RemoteOptions remote;
+            remote.token = server::bearerToken(m_serverToken.toStdString());
+            remote.tokenizerDir = m_serverTokenizerDir.toStdString();
+            remote.cancel = &m_cancelLoad; // Cancel stops connecting as it stops a load
+            result = connectServers(policyPath, referencePath, remote);
         } else {
             LoadOptions options;
             options.copyWeights = QSettings().value(kCopyWeightsSetting, false).toBool();
