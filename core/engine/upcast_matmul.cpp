@@ -119,6 +119,13 @@ __attribute__((target("avx2,fma"))) void bf16FewRows(const float* x, int64_t row
     }
 }
 
+/// x's shape with its last dimension `out`: the shape of its product with an out x in weight.
+std::vector<int64_t> productShape(const at::Tensor& x, int64_t out) {
+    std::vector<int64_t> shape = x.sizes().vec();
+    shape.back() = out;
+    return shape;
+}
+
 bool hasAvx2Fma() {
     static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     return yes;
@@ -145,9 +152,7 @@ at::Tensor upcastLinear(const at::Tensor& x, const at::Tensor& w, const at::Tens
             bf16FewRows(x2.data_ptr<float>(), rows, in, wp, o0, o1, y.data_ptr<float>(), out,
                         bias.defined() ? bias.data_ptr<float>() : nullptr);
         });
-        std::vector<int64_t> shape = x.sizes().vec();
-        shape.back() = out;
-        return y.view(shape);
+        return y.view(productShape(x, out));
     }
     // A fresh output even for one row: b.to(float).expand({1, out}).contiguous() was the float32
     // bias itself, and addmm_ then added every product into the model's bias (a second one-token
@@ -169,9 +174,7 @@ at::Tensor upcastLinear(const at::Tensor& x, const at::Tensor& w, const at::Tens
             at::mm_out(yt, x2, wt.t());
         }
     }
-    std::vector<int64_t> shape = x.sizes().vec();
-    shape.back() = out;
-    return y.view(shape);
+    return y.view(productShape(x, out));
 }
 
 at::Tensor upcastConv1d(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
@@ -191,9 +194,7 @@ at::Tensor upcastConv1d(const at::Tensor& x, const at::Tensor& w, const at::Tens
         at::Tensor yt = y.narrow(1, o, n);
         at::mm_out(yt, x2, wt);
     }
-    std::vector<int64_t> shape = x.sizes().vec();
-    shape.back() = out;
-    at::Tensor result = y.view(shape);
+    at::Tensor result = y.view(productShape(x, out));
     return b.defined() ? result + b.to(x.scalar_type()) : result; // Conv1D's matmul, then + b
 }
 

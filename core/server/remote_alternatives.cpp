@@ -1,5 +1,7 @@
 #include "core/server/remote_alternatives.h"
 
+#include "core/server/json_int.h"
+
 #include <algorithm>
 #include <string>
 
@@ -20,7 +22,7 @@ bool readList(const json& body, const char* key, int k, std::vector<Alternative>
         return false;
     }
     for (const json& e : body[key]) {
-        const bool ok = e.is_object() && e.contains("id") && e["id"].is_number_integer() &&
+        const bool ok = e.is_object() && e.contains("id") && intIn(e["id"], INT32_MIN, INT32_MAX) &&
                         e.contains("logp_policy") && e["logp_policy"].is_number() &&
                         e.contains("logp_ref") && e["logp_ref"].is_number() &&
                         e.contains("reward") && e["reward"].is_number() &&

@@ -1,5 +1,7 @@
 #include "core/server/remote_beams.h"
 
+#include "core/server/json_int.h"
+
 #include <cmath>
 #include <string>
 
@@ -60,10 +62,11 @@ Result<std::vector<RemoteBeam>> parseBeamReply(const json& body) {
         }
         RemoteBeam r;
         for (const json& id : b["ids"]) {
-            if (!id.is_number_integer()) {
-                return Error{"the server's " + which + " has an id that is not an integer"};
+            const auto v = intIn(id, INT32_MIN, INT32_MAX);
+            if (!v) {
+                return Error{"the server's " + which + " has an id that is not a token id"};
             }
-            r.beam.ids.push_back(id.get<int32_t>());
+            r.beam.ids.push_back(static_cast<int32_t>(*v));
         }
         const size_t n = r.beam.ids.size();
         if (!numbers(b, "logp_policy", n, r.beam.logprobs) ||
@@ -107,16 +110,9 @@ namespace {
 
 /// An integer of `row` at `i` in [lo, hi]; false otherwise.
 bool intAt(const json& row, size_t i, int64_t lo, int64_t hi, int& out) {
-    if (!row[i].is_number_integer() ||
-        (row[i].is_number_unsigned() && row[i].get<uint64_t>() > uint64_t(INT64_MAX))) {
-        return false;
-    }
-    const int64_t v = row[i].get<int64_t>();
-    if (v < lo || v > hi) {
-        return false;
-    }
-    out = static_cast<int>(v);
-    return true;
+    const auto v = intIn(row[i], lo, hi);
+    out = v ? static_cast<int>(*v) : out;
+    return v.has_value();
 }
 
 /// A number of `row` at `i`, null as NaN; false for anything else.
@@ -154,11 +150,11 @@ Result<BeamTrace> parseTrace(const json& trace) {
         !trace["steps"].is_array() || !trace.contains("finals") || !trace["finals"].is_array()) {
         return bad;
     }
-    const json& w = trace["width"];
-    if (!w.is_number_integer() || w.get<int64_t>() < 1 || w.get<int64_t>() > 32) {
+    const auto width = intIn(trace["width"], 1, 32);
+    if (!width) {
         return bad;
     }
-    out.width = w.get<int>();
+    out.width = static_cast<int>(*width);
     out.scored =
         trace.contains("scored") && trace["scored"].is_boolean() && trace["scored"].get<bool>();
     int previousNodes = 0; // step 0's parents are the prompt (-1)
@@ -177,10 +173,11 @@ Result<BeamTrace> parseTrace(const json& trace) {
         }
         const auto count = static_cast<int64_t>(step.nodes.size());
         for (const json& r : s["beam_rows"]) {
-            if (!r.is_number_integer() || r.get<int64_t>() < 0 || r.get<int64_t>() >= count) {
+            const auto row = intIn(r, 0, count - 1);
+            if (!row) {
                 return bad;
             }
-            step.beamRows.push_back(r.get<int>());
+            step.beamRows.push_back(static_cast<int>(*row));
         }
         previousNodes = static_cast<int>(count);
         out.steps.push_back(std::move(step));

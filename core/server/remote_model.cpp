@@ -2,6 +2,7 @@
 
 #include "core/common/progress.h"
 #include "core/server/flag_watch.h"
+#include "core/server/json_int.h"
 
 #include <httplib.h>
 
@@ -62,24 +63,32 @@ Result<ModelUrl> parseModelUrl(const std::string& url) {
 
 namespace {
 
+/// A string field of a server's JSON object, or `fallback` (absent, or not a string).
+std::string textOf(const json& o, const char* key, const std::string& fallback) {
+    return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : fallback;
+}
+
+/// A count field of a server's JSON object (an integer >= 0), or 0.
+int64_t count(const json& o, const char* key) {
+    return o.contains(key) ? intIn(o[key], 0, INT64_MAX).value_or(0) : 0;
+}
+
 /// ModelInfo from a /v1/models card: CreditLens's creditlens_info when present (the server's
 /// facts, never its paths), else only the context length.
 ModelInfo cardInfo(const json& card, const std::string& url, const ModelUrl& where) {
     ModelInfo info;
     info.folder = url;
-    info.maxPositions = card.value("max_model_len", int64_t{0});
+    info.maxPositions = count(card, "max_model_len");
     const std::string at = where.host + ":" + std::to_string(where.port);
     const json none = json::object();
     const json& i = card.contains("creditlens_info") && card["creditlens_info"].is_object()
                         ? card["creditlens_info"]
                         : none;
     auto text = [&](const char* key, const std::string& fallback) {
-        return i.contains(key) && i[key].is_string() ? i[key].get<std::string>() : fallback;
+        return textOf(i, key, fallback);
     };
-    auto number = [&](const char* key) {
-        return i.contains(key) && i[key].is_number_integer() ? i[key].get<int64_t>() : 0;
-    };
-    info.architecture = text("architecture", "served by " + card.value("owned_by", "a server"));
+    auto number = [&](const char* key) { return count(i, key); };
+    info.architecture = text("architecture", "served by " + textOf(card, "owned_by", "a server"));
     info.modelType = text("model_type", "");
     info.parameters = number("parameters");
     info.vocabSize = number("vocab_size");
@@ -94,8 +103,8 @@ ModelInfo cardInfo(const json& card, const std::string& url, const ModelUrl& whe
     info.weightBytes = number("weight_bytes");
     if (i.contains("eos_ids") && i["eos_ids"].is_array()) {
         for (const json& id : i["eos_ids"]) {
-            if (id.is_number_integer()) {
-                info.eosIds.push_back(id.get<int32_t>());
+            if (const auto v = intIn(id, 0, INT32_MAX)) {
+                info.eosIds.push_back(static_cast<int32_t>(*v));
             }
         }
         if (!info.eosIds.empty()) {
@@ -118,7 +127,7 @@ int64_t cachedTokens(const json& body) {
         }
         at = &(*at)[key];
     }
-    return at->is_number_integer() ? at->get<int64_t>() : 0;
+    return intIn(*at, 0, INT64_MAX).value_or(0);
 }
 
 } // namespace
@@ -128,7 +137,6 @@ struct RemoteModel::Impl {
     ModelUrl where;
     std::string token;
     bool creditLens = false;
-    int64_t maxLength = 0;
     bool lastTransient = false;
     int64_t lastCached = 0;
     ModelInfo info;
@@ -225,10 +233,7 @@ Result<std::unique_ptr<RemoteModel>> RemoteModel::connect(const std::string& url
         const std::string id = card["id"].get<std::string>();
         served += (served.empty() ? "" : ", ") + id;
         if (id == where->model) {
-            impl->creditLens = card.value("owned_by", "") == "creditlens";
-            impl->maxLength = card.contains("max_model_len") && card["max_model_len"].is_number()
-                                  ? card["max_model_len"].get<int64_t>()
-                                  : 0;
+            impl->creditLens = textOf(card, "owned_by", "") == "creditlens";
             impl->info = cardInfo(card, url, *where);
             return std::unique_ptr<RemoteModel>(new RemoteModel(std::move(impl)));
         }
@@ -338,8 +343,5 @@ bool RemoteModel::isCreditLens() const {
     return m_impl->creditLens;
 }
 
-int64_t RemoteModel::maxModelLength() const {
-    return m_impl->maxLength;
-}
 
 } // namespace cl::server

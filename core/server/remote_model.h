@@ -81,7 +81,6 @@ public:
     const std::string& servedName() const; ///< the model's name on the server
     const std::string& url() const;
     bool isCreditLens() const; ///< owned_by "creditlens" in /v1/models; else vLLM or alike
-    int64_t maxModelLength() const;
 
     struct Impl;
 

@@ -1,5 +1,7 @@
 #include "core/server/request_fields.h"
 
+#include "core/server/json_int.h"
+
 using nlohmann::json;
 
 namespace cl::server {
@@ -45,80 +47,68 @@ std::optional<std::vector<int32_t>> readIds(const json& body, const char* field,
     std::vector<int32_t> ids;
     ids.reserve(p->size());
     for (const json& v : *p) {
-        // An unsigned beyond int64 is outside any vocabulary too; read it as such, never wrap.
-        const bool isInt = v.is_number_integer();
-        const bool huge = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX);
-        if (!isInt) {
+        if (!v.is_number_integer()) {
             error = apiError(400, name + " must hold integer token ids only");
             return std::nullopt;
         }
-        const int64_t id = huge ? INT64_MAX : v.get<int64_t>();
-        if (id < 0 || id >= limits.vocab) {
-            error = apiError(400, "token id " + (huge ? v.dump() : std::to_string(id)) +
-                                      " is outside the model's vocabulary (0.." +
-                                      std::to_string(limits.vocab - 1) + ")");
+        const auto id = intIn(v, 0, limits.vocab - 1);
+        if (!id) {
+            error =
+                apiError(400, "token id " + v.dump() + " is outside the model's vocabulary (0.." +
+                                  std::to_string(limits.vocab - 1) + ")");
             return std::nullopt;
         }
-        ids.push_back(static_cast<int32_t>(id));
+        ids.push_back(static_cast<int32_t>(*id));
     }
     return ids;
 }
 
 namespace {
 
-/// An optional integer field in [lo, hi] into `value` (left as it is when absent or null).
-bool readInt(const json& body, const char* name, int64_t lo, int64_t hi, int64_t& value,
+/// Whether an optional field was sent: absent and null both leave the default.
+bool present(const json& body, const char* name) {
+    return body.contains(name) && !body[name].is_null();
+}
+
+/// An optional integer field in [lo, hi] into `value` (an int or an int64_t).
+template <typename Int>
+bool readInt(const json& body, const char* name, int64_t lo, int64_t hi, Int& value,
              ApiReply& error) {
-    if (!body.contains(name) || body[name].is_null()) {
+    if (!present(body, name)) {
         return true;
     }
-    const json& v = body[name];
-    const bool inRange = v.is_number_integer() &&
-                         !(v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) &&
-                         v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
-    if (!inRange) {
+    const auto v = intIn(body[name], lo, hi);
+    if (!v) {
         error = apiError(400, std::string("\"") + name + "\" must be an integer from " +
                                   std::to_string(lo) + " to " + std::to_string(hi));
         return false;
     }
-    value = v.get<int64_t>();
+    value = static_cast<Int>(*v);
     return true;
 }
 
-bool readInt(const json& body, const char* name, int64_t lo, int64_t hi, int& value,
-             ApiReply& error) {
-    int64_t wide = value;
-    if (!readInt(body, name, lo, hi, wide, error)) {
+/// An optional field of one JSON type (`is`: json::is_boolean, json::is_number) into `value`;
+/// `what` says what it must be.
+template <typename T>
+bool readTyped(const json& body, const char* name, bool (json::*is)() const noexcept,
+               const char* what, T& value, ApiReply& error) {
+    if (!present(body, name)) {
+        return true;
+    }
+    if (!(body[name].*is)()) {
+        error = apiError(400, std::string("\"") + name + "\" must be " + what);
         return false;
     }
-    value = static_cast<int>(wide);
+    value = body[name].get<T>();
     return true;
 }
 
-/// An optional boolean field into `value`.
 bool readBool(const json& body, const char* name, bool& value, ApiReply& error) {
-    if (!body.contains(name) || body[name].is_null()) {
-        return true;
-    }
-    if (!body[name].is_boolean()) {
-        error = apiError(400, std::string("\"") + name + "\" must be true or false");
-        return false;
-    }
-    value = body[name].get<bool>();
-    return true;
+    return readTyped(body, name, &json::is_boolean, "true or false", value, error);
 }
 
-/// An optional number field into `value`.
 bool readNumber(const json& body, const char* name, double& value, ApiReply& error) {
-    if (!body.contains(name) || body[name].is_null()) {
-        return true;
-    }
-    if (!body[name].is_number()) {
-        error = apiError(400, std::string("\"") + name + "\" must be a number");
-        return false;
-    }
-    value = body[name].get<double>();
-    return true;
+    return readTyped(body, name, &json::is_number, "a number", value, error);
 }
 
 } // namespace
@@ -247,7 +237,7 @@ parseAlternativesRequest(const json& body, const ModelLimits& policy, ApiReply& 
     }
     int64_t token = -1;
     r.vocab = policy.vocab;
-    if (!body.contains("token") || body["token"].is_null()) {
+    if (!present(body, "token")) {
         error = apiError(400, "the request has no \"token\": the id whose alternatives to rank");
         return std::nullopt;
     }

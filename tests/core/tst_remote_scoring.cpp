@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 #include <atomic>
+#include <functional>
 #include <cmath>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -564,6 +565,31 @@ struct HangingServer {
     }
 };
 
+/// Runs `call` (returning a Result) on a thread, waits until the server holds its request (the
+/// `nth` so far), runs `cancel`, and returns the call's error. Anything else (the request never
+/// arrived, the call did not return within 10 s, or only once the server let go) comes back as
+/// a sentence saying so.
+template <typename Call>
+std::string errorWhenCancelledWhileHeld(HangingServer& server, int nth, Call call,
+                                        const std::function<void()>& cancel) {
+    std::atomic<bool> done{false};
+    std::string error = "not run";
+    std::thread calling([&] {
+        auto result = call();
+        error = result.ok() ? "it succeeded" : result.error();
+        done = true;
+    });
+    const bool held = QTest::qWaitFor([&] { return server.entered.load() == nth; }, 10000);
+    cancel();
+    const bool returned = QTest::qWaitFor([&] { return done.load(); }, 10000);
+    const bool whileHeld = returned && !server.released.load();
+    if (!returned) {
+        server.released = true; // let the call finish, so the thread can be joined
+    }
+    calling.join();
+    return held && whileHeld ? error : "did not return while the server held it: " + error;
+}
+
 void TestRemoteScoring::cancelAbortsARequestInFlight() {
     // The engine thread must not wait on a server that stopped answering once the user cancels
     // (the GUI's Cancel, or a newer edit): the socket is shut down and the call returns, while
@@ -575,59 +601,36 @@ void TestRemoteScoring::cancelAbortsARequestInFlight() {
                                                     url(server.port, "reference"), options);
     QVERIFY2(remote.ok(), remote.ok() ? "" : remote.error().c_str());
     cl::server::RemoteScorer& scorer = *remote.value();
-
-    std::atomic<bool> done{false};
-    cl::Result<cl::ResponseScore> scored = cl::Error{"not run"};
-    std::thread scoring([&] {
-        scored = scorer.scoreIds({{1, 2, 3}, {4, 5}});
-        done = true;
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(server.entered.load() == 1, 10000);
-    scorer.cancel();
-    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 10000);
-    QVERIFY(!server.released.load()); // it returned while the server still held the request
-    scoring.join();
-    QVERIFY(!scored.ok());
-    QCOMPARE(scored.error(), std::string(cl::kCancelledMessage));
+    QCOMPARE(errorWhenCancelledWhileHeld(
+                 server, 1, [&] { return scorer.scoreIds({{1, 2, 3}, {4, 5}}); },
+                 [&] { scorer.cancel(); }),
+             std::string(cl::kCancelledMessage));
 
     // A beam search follows its caller's cancel flag (the Beam panel's) the same way.
     std::atomic<bool> flag{false};
-    done = false;
-    cl::Result<std::vector<cl::ScoredBeam>> beams = cl::Error{"not run"};
-    std::thread searching([&] {
-        beams = scorer.searchBeams({1, 2, 3}, {}, {}, &flag);
-        done = true;
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(server.entered.load() == 2, 10000);
-    flag = true;
-    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 10000);
-    QVERIFY(!server.released.load());
-    searching.join();
-    QVERIFY(!beams.ok());
-    QCOMPARE(beams.error(), std::string(cl::kCancelledMessage));
+    QCOMPARE(errorWhenCancelledWhileHeld(
+                 server, 2, [&] { return scorer.searchBeams({1, 2, 3}, {}, {}, &flag); },
+                 [&] { flag = true; }),
+             std::string(cl::kCancelledMessage));
 }
 
 void TestRemoteScoring::cancelStopsConnecting() {
     // Loading a pair by URL: the GUI's Cancel stops a server that accepts the connection but
     // never lists its models, while the server still holds the request.
     HangingServer server(true);
-    std::atomic<bool> cancel{false}, done{false};
+    std::atomic<bool> cancel{false};
     cl::server::RemoteOptions options;
     options.tokenizerDir = kDemo + "policy";
     options.cancel = &cancel;
-    cl::Result<std::unique_ptr<cl::server::RemoteScorer>> connected = cl::Error{"not run"};
-    std::thread connecting([&] {
-        connected = cl::server::RemoteScorer::connect(url(server.port, "policy"),
-                                                      url(server.port, "reference"), options);
-        done = true;
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(server.entered.load() == 1, 10000);
-    cancel = true;
-    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 10000);
-    QVERIFY(!server.released.load());
-    connecting.join();
-    QVERIFY(!connected.ok());
-    QCOMPARE(connected.error(), std::string(cl::kCancelledMessage));
+    QCOMPARE(errorWhenCancelledWhileHeld(
+                 server, 1,
+                 [&] {
+                     return cl::server::RemoteScorer::connect(url(server.port, "policy"),
+                                                              url(server.port, "reference"),
+                                                              options);
+                 },
+                 [&] { cancel = true; }),
+             std::string(cl::kCancelledMessage));
 }
 
 void TestRemoteScoring::sentences() {
