@@ -150,13 +150,10 @@ ChatTemplate chatTemplateOf(const Tokenizer& tokenizer) {
 
 /// With the chat template a hypothesis also ends on the template's end-of-turn text (besides
 /// the model's EOS ids), unless --stop gives another stop string.
-BeamOptions withChatStop(const BeamArgs& a, const Tokenizer* tokenizer, BeamOptions o) {
-    if (a.templateName == "chat" && tokenizer && o.stopString.empty()) {
-        if (auto split = splitChat(chatTemplateOf(*tokenizer), promptTurns(a.prompt), "")) {
-            o.stopString = chatStopText(split.value());
-        }
-    }
-    return o;
+BeamOptions withChatStop(const BeamArgs& a, const Tokenizer* tokenizer, const BeamOptions& o) {
+    return a.templateName == "chat" && tokenizer && o.stopString.empty()
+               ? cl::withChatStop(o, chatTemplateOf(*tokenizer), a.prompt)
+               : o;
 }
 
 std::vector<int32_t> promptIds(const BeamArgs& a, const std::string& prompt,

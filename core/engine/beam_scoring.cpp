@@ -1,6 +1,7 @@
 #include "core/engine/beam_scoring.h"
 
 #include "core/engine/beam_trace.h"
+#include "core/engine/chat_prompt.h"
 #include "core/engine/model.h"
 #include "core/engine/sequence.h"
 #include "core/text/tokenizer.h"
@@ -59,6 +60,16 @@ Result<std::vector<ScoredBeam>> searchAndScore(Model& policy, Model* reference,
                                  !options.stopString.empty(), beta));
     }
     return out;
+}
+
+BeamOptions withChatStop(BeamOptions options, const ChatTemplate& chat, const std::string& prompt) {
+    if (!options.stopString.empty()) {
+        return options;
+    }
+    if (auto split = splitChat(chat, promptTurns(prompt), "")) {
+        options.stopString = chatStopText(split.value());
+    }
+    return options;
 }
 
 ScoredBeam scoredBeam(Beam beam, const std::vector<double>* lpRef, int64_t promptTokens,

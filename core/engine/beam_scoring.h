@@ -12,6 +12,8 @@
 
 namespace cl {
 
+class ChatTemplate;
+
 struct ScoredBeam {
     Beam beam;
     std::string text;                    ///< decoded generated ids ("" without a tokenizer)
@@ -28,6 +30,12 @@ Result<std::vector<ScoredBeam>> searchAndScore(Model& policy, Model* reference,
                                                const BeamOptions& options, double beta,
                                                const ProgressFn& progress = {},
                                                const std::atomic<bool>* cancel = nullptr);
+
+/// With the chat template a hypothesis also ends on the template's end-of-turn text after
+/// `prompt` ("<|im_end|>", issue #15), besides the model's EOS ids: `options` with that stop
+/// string, unless it already has one or the template does not render the prompt. Used by
+/// `creditlens-cli beam`/`sweep` and the Beam panel alike.
+BeamOptions withChatStop(BeamOptions options, const ChatTemplate& chat, const std::string& prompt);
 
 /// A beam with the reference's log-probs of its ids (null: no reference) as searchAndScore
 /// returns it: decoded text, per-token rewards with byte spans, EOS marked unless a stop string

@@ -1,7 +1,7 @@
 #include "ui/beam/beam_jobs.h"
 
-#include "core/engine/prompt_template.h"
 #include "core/engine/pair_scorer.h"
+#include "core/engine/prompt_template.h"
 
 namespace cl {
 
@@ -9,17 +9,12 @@ namespace {
 
 constexpr const char* kNoPair = "Load a policy and a reference model first.";
 
-/// Issue #15: with the chat template a hypothesis also ends on the template's end-of-turn text
-/// ("<|im_end|>"), besides the model's EOS ids, unless the caller set its own stop string.
+/// With the chat template, the template's end-of-turn text stops a hypothesis too (beam_scoring.h).
 BeamOptions withChatStop(const PairScorer& scorer, const std::string& prompt,
-                         const std::string& templateName, BeamOptions options) {
-    if (templateName != "chat" || !scorer.chat() || !options.stopString.empty()) {
-        return options;
-    }
-    if (auto split = splitChat(*scorer.chat(), promptTurns(prompt), "")) {
-        options.stopString = chatStopText(split.value());
-    }
-    return options;
+                         const std::string& templateName, const BeamOptions& options) {
+    return templateName == "chat" && scorer.chat()
+               ? cl::withChatStop(options, *scorer.chat(), prompt)
+               : options;
 }
 
 } // namespace
